@@ -1,0 +1,73 @@
+# reportgen: every target is a thin wrapper over the `reportgen` console script.
+# First use creates .venv and installs the pinned dependencies (requirements.lock);
+# later runs reuse it.
+
+SHELL   := /bin/bash
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+FONTS   := $(VENV)/.fonts-checked
+PERIOD  ?=
+YEAR    ?=
+INPUTS  ?= inputs
+OUTPUTS ?= outputs
+NUMBER  ?=
+DATE    ?=
+
+YEAR_ARG = $(if $(strip $(YEAR)),--year "$(YEAR)")
+RG       = $(BIN)/reportgen
+
+.PHONY: report forms archive plan bench test verify-archive sample clean help
+
+help:
+	@echo "make report PERIOD=6m [YEAR=2024] [INPUTS=inputs] [OUTPUTS=outputs]"
+	@echo "make forms PERIOD=q3 | make archive PERIOD=6m NUMBER=45 DATE=2024-06-12 | make plan YEAR=2024"
+	@echo "make test | make bench | make verify-archive"
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Cài đặt môi trường Python (.venv), chỉ lần đầu..."
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+$(FONTS): tools/ensure-fonts.sh | $(STAMP)
+	@bash tools/ensure-fonts.sh
+	@touch $(FONTS)
+
+define need
+	@test -n "$($(1))" || { echo "LỖI: thiếu $(1)=... ($(2))" >&2; exit 2; }
+endef
+
+report: $(STAMP) $(FONTS)
+	$(call need,PERIOD,q1 | 6m | q3 | year)
+	@$(RG) report --period "$(PERIOD)" $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+
+forms: $(STAMP)
+	$(call need,PERIOD,q1 | 6m | q3 | year)
+	@$(RG) forms --period "$(PERIOD)" $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+
+archive: $(STAMP) $(FONTS)
+	$(call need,PERIOD,q1 | 6m | q3 | year)
+	$(call need,NUMBER,số văn bản, ví dụ NUMBER=45)
+	$(call need,DATE,ngày ban hành YYYY-MM-DD, ví dụ DATE=2024-06-12)
+	@$(RG) archive --period "$(PERIOD)" --number "$(NUMBER)" --date "$(DATE)" $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+
+verify-archive: $(STAMP)
+	@$(RG) verify-archive --outputs "$(OUTPUTS)"
+
+plan: $(STAMP) $(FONTS)
+	@$(RG) plan $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+
+bench: $(STAMP) $(FONTS)
+	@$(RG) bench
+
+test: $(STAMP) $(FONTS)
+	@$(BIN)/python -m pytest
+
+# Regenerate the embedded sample inputs (seeded: the same files each time).
+sample: $(STAMP)
+	@$(BIN)/python tools/make_sample.py
+
+clean:
+	rm -rf $(OUTPUTS) .pytest_cache

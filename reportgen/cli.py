@@ -1,0 +1,131 @@
+"""The `reportgen` console script; the Makefile's targets are thin wrappers over it.
+
+Every error a clerk can cause is printed in Vietnamese on stderr, without a
+traceback, and the exit status is non-zero. REPORTGEN_DEBUG=1 shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from . import pipeline
+from .diagnostics import ReportgenError, UsageError
+from .periods import require_period
+
+EXIT_INPUT = 2
+EXIT_BUG = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own errors, in Vietnamese framing
+        self.print_usage(sys.stderr)
+        print(f"LỖI: tham số không hợp lệ: {message}", file=sys.stderr)
+        sys.exit(EXIT_INPUT)
+
+
+def _year(text: str | None) -> int | None:
+    if text in (None, ""):
+        return None
+    if not str(text).isdigit():
+        raise UsageError(f"Năm «{text}» không hợp lệ. Cần một năm bốn chữ số, ví dụ YEAR=2024.")
+    return int(text)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"Ngày «{text}» không hợp lệ. Cần dạng YYYY-MM-DD, ví dụ DATE=2024-06-12.")
+
+
+def _number(text: str) -> int:
+    if not str(text).isdigit() or int(text) < 1:
+        raise UsageError(f"Số văn bản «{text}» không hợp lệ. Cần một số nguyên dương, ví dụ NUMBER=45.")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reportgen", description="Báo cáo định kỳ cải cách hành chính (CCHC).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(p, period=True):
+        if period:
+            p.add_argument("--period", required=True, help="q1, 6m, q3, year (quy1, 6t, quy3, nam)")
+        p.add_argument("--year", default=None, help="mặc định: năm mới nhất có plan.yaml")
+        p.add_argument("--inputs", default="inputs", type=Path)
+        p.add_argument("--outputs", default="outputs", type=Path)
+
+    common(sub.add_parser("report", help="dự thảo báo cáo của một kỳ"))
+    common(sub.add_parser("forms", help="mẫu biểu trống cho các phòng, đơn vị"))
+    common(sub.add_parser("plan", help="kế hoạch CCHC của năm"), period=False)
+    archive = sub.add_parser("archive", help="phát hành báo cáo: điền số, ngày và lưu trữ")
+    common(archive)
+    archive.add_argument("--number", required=True)
+    archive.add_argument("--date", required=True)
+    verify = sub.add_parser("verify-archive", help="kiểm tra các tệp lưu trữ theo manifest")
+    verify.add_argument("--outputs", default="outputs", type=Path)
+    sub.add_parser("bench", help="đo tốc độ và bộ nhớ")
+    return parser
+
+
+def _run(args) -> int:
+    if args.command == "report":
+        written = pipeline.run_report(args.inputs, args.outputs, require_period(args.period), _year(args.year))
+    elif args.command == "forms":
+        written = pipeline.run_forms(args.inputs, args.outputs, require_period(args.period), _year(args.year))
+    elif args.command == "plan":
+        written = pipeline.run_plan(args.inputs, args.outputs, _year(args.year))
+    elif args.command == "archive":
+        from .publish.archive import run_archive
+
+        written = run_archive(
+            args.inputs, args.outputs, require_period(args.period), _year(args.year),
+            number=_number(args.number), date=_date(args.date),
+        )
+    elif args.command == "verify-archive":
+        from .publish.archive import verify_archive
+
+        return verify_archive(args.outputs)
+    elif args.command == "bench":
+        from .bench import main as bench_main
+
+        return bench_main()
+    else:  # pragma: no cover - argparse refuses unknown commands
+        return EXIT_INPUT
+    for path in written:
+        print(f"Đã ghi: {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ReportgenError as exc:
+        messages = exc.messages()
+        print(f"LỖI ({len(messages)}):" if len(messages) > 1 else "LỖI:", file=sys.stderr)
+        for message in messages:
+            print(f"  - {message}", file=sys.stderr)
+        print("Không có tệp nào được ghi hoặc thay đổi.", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu. Không có tệp nào được ghi hoặc thay đổi.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not the clerk's fault: no traceback for them
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        print(
+            f"LỖI CHƯƠNG TRÌNH: {type(exc).__name__}: {exc}\n"
+            "Đây là lỗi của phần mềm, không phải của dữ liệu. Không có tệp nào được ghi hoặc thay đổi. "
+            "Chạy lại với REPORTGEN_DEBUG=1 để xem chi tiết và gửi cho bộ phận kỹ thuật.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Compose: figures + plan -> a document model (already formatted in Vietnamese)."""

@@ -1,0 +1,170 @@
+"""The figures of one period: what aggregation produces, figures.json holds, and
+the documents quote. The documents never recompute a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Literal, Optional
+
+Status = Literal["dat", "chua_dat", "khong_co_so_lieu", "khong_co_chi_tieu"]
+STATUS_TEXT = {
+    "dat": "Đạt",
+    "chua_dat": "Chưa đạt",
+    "khong_co_so_lieu": "Chưa có số liệu",
+    "khong_co_chi_tieu": "Không có chỉ tiêu",
+}
+
+STAT_KEYS = (
+    "received", "carried_over", "total", "online", "direct", "postal",
+    "resolved", "early", "on_time", "late", "pending", "pending_in_time", "pending_overdue",
+)
+
+
+@dataclass(frozen=True)
+class DossierStats:
+    received: int = 0
+    carried_over: int = 0
+    total: int = 0
+    online: int = 0
+    direct: int = 0
+    postal: int = 0
+    resolved: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    pending: int = 0
+    pending_in_time: int = 0
+    pending_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    code: str
+    name: str
+    area: int
+    unit: str  # rate / count / bool
+    source: str  # tthc / submissions
+    value: Fraction | int | bool | None  # exact; rates as numerator/denominator
+    status: Status
+    numerator: Optional[int | Fraction] = None  # rates only
+    denominator: Optional[int | Fraction] = None
+    target: Optional[Fraction | bool] = None  # exact, as written in plan.yaml
+    op: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class LateSubmission:
+    department: str
+    sent_on: dt.date
+
+
+@dataclass(frozen=True)
+class SupersededSubmission:
+    department: str
+    file: str  # the workbook that no longer counts
+    sent_on: dt.date
+    replaced_by: str  # the workbook that counts
+    replaced_sent_on: dt.date
+
+
+@dataclass(frozen=True)
+class SubmissionStatus:
+    expected: list[str]
+    received: list[str]
+    missing: list[str]
+    late: list[LateSubmission] = field(default_factory=list)
+    superseded: list[SupersededSubmission] = field(default_factory=list)
+    other_period: list[str] = field(default_factory=list)  # files left out: another period
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    year: int
+    period: str
+    start: dt.date
+    end: dt.date
+    due_before: dt.date
+    tthc: DossierStats
+    tthc_by_department: dict[str, DossierStats]
+    indicators: dict[str, IndicatorResult]  # in plan order
+    submissions: SubmissionStatus
+
+
+@dataclass(frozen=True)
+class Figures:
+    """This period's figures, and for comparison the previous period's and the same
+    period's of the previous year when that data is present."""
+
+    current: PeriodFigures
+    previous: Optional[PeriodFigures] = None
+    same_period_last_year: Optional[PeriodFigures] = None
+
+    def to_json(self) -> str:
+        return json.dumps(_period_json(self.current, self), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _number(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else float(value)
+    return value
+
+
+def _indicator_json(ind: IndicatorResult) -> dict:
+    out: dict = {"value": _number(ind.value)}
+    if ind.unit == "rate":
+        out["numerator"] = _number(ind.numerator)
+        out["denominator"] = _number(ind.denominator)
+    if ind.target is not None:
+        out["target"] = _number(ind.target)
+        out["op"] = ind.op
+    out["status"] = ind.status
+    out.update({"name": ind.name, "area": ind.area, "unit": ind.unit, "source": ind.source})
+    return out
+
+
+def _period_json(p: PeriodFigures, figures: Figures | None = None) -> dict:
+    tthc = asdict(p.tthc)
+    tthc["by_department"] = {code: asdict(s) for code, s in p.tthc_by_department.items()}
+    out = {
+        "year": p.year,
+        "period": p.period,
+        "window": {"start": p.start.isoformat(), "end": p.end.isoformat()},
+        "due_before": p.due_before.isoformat(),
+        "tthc": tthc,
+        "indicators": {code: _indicator_json(ind) for code, ind in p.indicators.items()},
+        "submissions": {
+            "expected": p.submissions.expected,
+            "received": p.submissions.received,
+            "missing": p.submissions.missing,
+            "late": [s.department for s in p.submissions.late],
+            "late_detail": [{"department": s.department, "sent_on": s.sent_on.isoformat()} for s in p.submissions.late],
+            "superseded": [
+                {**asdict(s), "sent_on": s.sent_on.isoformat(), "replaced_sent_on": s.replaced_sent_on.isoformat()}
+                for s in p.submissions.superseded
+            ],
+            "other_period": p.submissions.other_period,
+        },
+    }
+    if figures is not None:
+        out["comparison"] = {
+            "previous": _period_json(figures.previous) if figures.previous else None,
+            "same_period_last_year": _period_json(figures.same_period_last_year) if figures.same_period_last_year else None,
+        }
+    return out
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """What aggregation hands to compose and review: the figures, the submissions
+    that count (after replacement, in the plan's department order), and the
+    warnings of intake and aggregation for the review file."""
+
+    figures: Figures
+    submissions: list  # list[records.Submission]
+    warnings: list  # list[diagnostics.Problem]

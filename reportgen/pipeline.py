@@ -1,0 +1,144 @@
+"""The pipeline: one function per command, each running the stages in order.
+
+    intake -> aggregate -> compose -> render -> publish
+
+Nothing is written under OUTPUTS until every stage has succeeded; then all files
+of the run are published atomically (publish.files).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import InputError, Problem, UsageError
+from .plan import Plan, load_plan
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Number and date given by the văn thư when the report is issued."""
+
+    number: int
+    date: dt.date
+
+
+def year_folder(inputs: Path, year: int | None) -> tuple[int, Path]:
+    """The year to report on and its input folder: the given year, or the newest
+    year folder under INPUTS that has a plan.yaml."""
+    inputs = Path(inputs)
+    if year is not None:
+        folder = inputs / str(year)
+        if not (folder / "plan.yaml").is_file():
+            raise UsageError(f"Không có tệp kế hoạch {folder / 'plan.yaml'} cho năm {year}.")
+        return year, folder
+    years = sorted(
+        int(p.name) for p in inputs.glob("*") if p.name.isdigit() and (p / "plan.yaml").is_file()
+    ) if inputs.is_dir() else []
+    if not years:
+        raise UsageError(
+            f"Không tìm thấy thư mục năm nào có plan.yaml trong «{inputs}». "
+            "Cần: INPUTS/<năm>/plan.yaml (ví dụ inputs/2024/plan.yaml)."
+        )
+    return years[-1], inputs / str(years[-1])
+
+
+def load_year_plan(folder: Path, year: int) -> Plan:
+    plan = load_plan(folder / "plan.yaml")
+    if plan.year != year:
+        raise InputError([Problem(
+            f"năm trong plan.yaml là {plan.year}, nhưng tệp nằm trong thư mục năm {year}",
+            expected=f"year: {year}",
+        )])
+    return plan
+
+
+def report_name(year: int, period: str) -> str:
+    return f"BC-CCHC-{year}-{period}"
+
+
+def _last_year(inputs: Path, year: int):
+    """Last year's plan and inputs, for "so với cùng kỳ" comparisons; None when
+    absent or unreadable (that is no reason to stop this year's report)."""
+    from .intake import read_inputs
+
+    folder = Path(inputs) / str(year - 1)
+    if not (folder / "plan.yaml").is_file():
+        return None
+    try:
+        plan = load_year_plan(folder, year - 1)
+        return plan, read_inputs(folder, plan)
+    except (InputError, UsageError):
+        return None
+
+
+def prepare_report(inputs: Path, period: str, year: int | None = None):
+    """Intake and aggregation for one period: (plan, PeriodReport)."""
+    from .aggregate import build_period
+    from .intake import read_inputs
+
+    year, folder = year_folder(inputs, year)
+    plan = load_year_plan(folder, year)
+    if period not in plan.periods:
+        raise InputError([Problem(
+            f"plan.yaml không có khoảng thời gian chốt số liệu cho kỳ «{period}»",
+            expected=f"khóa periods.{period} với start, end, due_before",
+        )])
+    intake = read_inputs(folder, plan)
+    report = build_period(plan, intake, period, last_year=_last_year(inputs, year))
+    return plan, report
+
+
+def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[str, bytes]:
+    """Every file of a report run, in memory: nothing is written here."""
+    from .compose.report import compose_report
+    from .publish.review import render_review
+    from .render.docx import render_docx
+    from .render.pdf import render_pdf
+
+    doc = compose_report(plan, report, issue)
+    figures_json = report.figures.to_json().encode("utf-8")
+    name = report_name(plan.year, report.figures.current.period)
+    files = {
+        f"{name}.docx": render_docx(doc),
+        f"{name}.pdf": render_pdf(doc, {"figures.json": figures_json}),
+        "figures.json": figures_json,
+    }
+    review_name, review = render_review(plan, report)
+    files[review_name] = review
+    return files
+
+
+def run_report(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
+    """`make report`: the draft report of a period under OUTPUTS/<year>/<period>/."""
+    from .publish.files import publish
+
+    plan, report = prepare_report(inputs, period, year)
+    files = render_report_files(plan, report)
+    return publish(Path(outputs) / str(plan.year) / period, files)
+
+
+def run_plan(inputs: Path, outputs: Path, year: int | None = None) -> list[Path]:
+    """`make plan`: the year's plan, KH-CCHC-<year>.docx and .pdf."""
+    from .compose.plan_doc import compose_plan
+    from .publish.files import publish
+    from .render.docx import render_docx
+    from .render.pdf import render_pdf
+
+    year, folder = year_folder(inputs, year)
+    plan = load_year_plan(folder, year)
+    doc = compose_plan(plan)
+    name = f"KH-CCHC-{year}"
+    return publish(Path(outputs) / str(year), {f"{name}.docx": render_docx(doc), f"{name}.pdf": render_pdf(doc)})
+
+
+def run_forms(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
+    """`make forms`: a blank submission workbook per department."""
+    from .forms import build_forms
+    from .publish.files import publish
+
+    year, folder = year_folder(inputs, year)
+    plan = load_year_plan(folder, year)
+    files = {f"forms/{code}.xlsx": data for code, data in build_forms(plan, period).items()}
+    return publish(Path(outputs) / str(year) / period, files)

@@ -1,0 +1,294 @@
+"""plan.yaml: the year's CCHC plan, validated once on load, then trusted.
+
+The contract's required keys (year, organization, departments, periods,
+indicators, signer, recipients) and the project's own optional keys (tasks, the
+plan's number and date, Kính gửi, page format, the full plan text for `make plan`).
+A typo gets a Vietnamese message naming the key's path and its line in the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .diagnostics import InputError, Location, Problem
+from .periods import PERIODS
+
+Unit = Literal["rate", "count", "bool"]
+Op = Literal[">=", ">", "<=", "<", "=="]
+Source = Literal["tthc", "submissions"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organization(_Model):
+    name: str  # BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP (capitals, as in the header)
+    parent: Optional[str] = None  # UBND TỈNH HẢI DƯƠNG (cơ quan chủ quản)
+    place: str  # Hải Dương (địa danh)
+    code: str  # KCN (ký hiệu)
+    # How the agency is named in running text ("Ban Quản lý các khu công nghiệp")
+    # and for short ("Ban"). Derived from `name` when absent (first letter kept
+    # capital, the rest lower case) - a plan should set them where that is wrong.
+    name_in_text: Optional[str] = None
+    short_name: Optional[str] = None
+
+    @property
+    def text_name(self) -> str:
+        if self.name_in_text:
+            return self.name_in_text
+        lower = self.name.lower()
+        return lower[:1].upper() + lower[1:]
+
+    @property
+    def short(self) -> str:
+        return self.short_name or self.text_name.split()[0]
+
+
+class Department(_Model):
+    code: str
+    name: str
+
+
+class Window(_Model):
+    start: dt.date
+    end: dt.date
+    due_before: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.start > self.end:
+            raise ValueError("ngày bắt đầu (start) phải trước hoặc bằng ngày kết thúc (end)")
+        return self
+
+
+class Indicator(_Model):
+    code: str
+    area: int = Field(ge=1, le=8)
+    name: str
+    unit: Unit
+    target: Optional[bool | Decimal] = None
+    op: Optional[Op] = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _target_fits_unit(self):
+        if self.target is None:
+            return self
+        if self.op is None:
+            raise ValueError("có chỉ tiêu (target) thì phải có phép so sánh (op)")
+        if self.unit == "bool" and not isinstance(self.target, bool):
+            raise ValueError("chỉ tiêu kiểu bool phải có target là true hoặc false")
+        if self.unit != "bool" and isinstance(self.target, bool):
+            raise ValueError(f"chỉ tiêu kiểu {self.unit} phải có target là một số")
+        return self
+
+    @property
+    def target_fraction(self) -> Fraction | None:
+        """The target exactly as written (0.3 is 3/10); None for bool or no target."""
+        if self.target is None or isinstance(self.target, bool):
+            return None
+        return Fraction(self.target)
+
+
+class Task(_Model):
+    """A task (nhiệm vụ) of the plan, owned by a department."""
+
+    code: str
+    area: int = Field(ge=1, le=8)
+    text: str
+    owner: Optional[str] = None  # department code
+    deadline: Optional[str] = None  # free text, e.g. "Quý I"
+
+
+class Signer(_Model):
+    title: str  # one or two lines ("KT. TRƯỞNG BAN\nPHÓ TRƯỞNG BAN")
+    name: str
+
+    @property
+    def title_lines(self) -> list[str]:
+        return [line.strip() for line in self.title.splitlines() if line.strip()]
+
+
+class DocumentRef(_Model):
+    """The plan's own number and date, quoted by the reports ("Kế hoạch số ...")."""
+
+    number: Optional[str] = None  # e.g. "125/KH-KCN"
+    date: Optional[dt.date] = None
+
+
+class PageFormat(_Model):
+    """Margins in mm, within Nghị định 30's ranges."""
+
+    margin_top: float = Field(20, ge=20, le=25)
+    margin_bottom: float = Field(20, ge=20, le=25)
+    margin_left: float = Field(30, ge=30, le=35)
+    margin_right: float = Field(15, ge=15, le=20)
+    body_size: float = Field(14, ge=13, le=14)
+
+
+class Plan(_Model):
+    year: int = Field(ge=2000, le=2100)
+    organization: Organization
+    departments: list[Department] = Field(min_length=1)
+    periods: dict[str, Window]
+    indicators: list[Indicator]
+    signer: Signer
+    recipients: list[str] = Field(min_length=1)
+    # optional, the project's own
+    tasks: list[Task] = Field(default_factory=list)
+    plan_document: DocumentRef = Field(default_factory=DocumentRef)
+    kinh_gui: list[str] = Field(default_factory=list)  # Kính gửi of the reports
+    format: PageFormat = Field(default_factory=PageFormat)
+    plan_text: Optional[dict[str, Any]] = None  # full plan text for `make plan`
+
+    @field_validator("periods")
+    @classmethod
+    def _known_periods(cls, value: dict[str, Window]):
+        unknown = [key for key in value if key not in PERIODS]
+        if unknown:
+            raise ValueError(
+                f"kỳ báo cáo không hợp lệ: {', '.join(unknown)}; chỉ dùng {', '.join(PERIODS)}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _cross_checks(self):
+        problems = []
+        for label, codes in (
+            ("Mã phòng, đơn vị", [d.code for d in self.departments]),
+            ("Mã chỉ tiêu", [i.code for i in self.indicators]),
+            ("Mã nhiệm vụ", [t.code for t in self.tasks]),
+        ):
+            seen = set()
+            for code in codes:
+                if code in seen:
+                    problems.append(f"{label} «{code}» bị trùng")
+                seen.add(code)
+        dept_codes = {d.code for d in self.departments}
+        for task in self.tasks:
+            if task.owner and task.owner not in dept_codes:
+                problems.append(f"nhiệm vụ «{task.code}» giao cho phòng «{task.owner}» không có trong departments")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # lookups
+    def department(self, code: str) -> Department | None:
+        return next((d for d in self.departments if d.code == code), None)
+
+    def indicator(self, code: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.code == code), None)
+
+    @property
+    def department_codes(self) -> list[str]:
+        return [d.code for d in self.departments]
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """Reads floats as Decimal, so a target of 0.3 is exactly 3/10."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def _line_of(root: yaml.Node | None, path: tuple) -> int | None:
+    """The line (1-based) of the deepest node of `path` found in the YAML tree."""
+    node, line = root, None
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(key)), None)
+            if match is None:
+                match = next((k for k, v in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            match = node.value[key]
+        else:
+            match = None
+        if match is None:
+            break
+        node, line = match, match.start_mark.line + 1
+    return line
+
+
+def _path_text(path: tuple) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text or "(gốc)"
+
+
+_PYDANTIC_VI = {
+    "missing": "thiếu khóa bắt buộc",
+    "extra_forbidden": "khóa không được biết (gõ sai tên?)",
+    "literal_error": "giá trị không hợp lệ",
+    "date_from_datetime_parsing": "không phải ngày hợp lệ (YYYY-MM-DD)",
+    "date_parsing": "không phải ngày hợp lệ (YYYY-MM-DD)",
+    "date_type": "không phải ngày hợp lệ (YYYY-MM-DD)",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "string_type": "phải là chuỗi ký tự",
+    "list_type": "phải là một danh sách",
+    "dict_type": "phải là một bảng khóa: giá trị",
+    "model_type": "phải là một bảng khóa: giá trị",
+    "greater_than_equal": "nhỏ hơn mức cho phép",
+    "less_than_equal": "lớn hơn mức cho phép",
+    "too_short": "không được để trống",
+}
+
+
+def load_plan(path: Path) -> Plan:
+    """Read and validate plan.yaml; every problem at once, as InputError."""
+    path = Path(path)
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem("không tìm thấy tệp kế hoạch plan.yaml", Location(file=where))])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(f"không đọc được tệp kế hoạch ({exc})", Location(file=where))])
+    try:
+        root = yaml.compose(text, Loader=_DecimalLoader)
+        data = yaml.load(text, Loader=_DecimalLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError([
+            Problem(
+                f"tệp YAML sai cú pháp: {getattr(exc, 'problem', exc)}",
+                Location(file=where, row=mark.line + 1 if mark else None),
+                expected="kiểm tra thụt đầu dòng, dấu hai chấm và dấu ngoặc kép",
+            )
+        ])
+    if not isinstance(data, dict):
+        raise InputError([Problem("tệp kế hoạch phải là một bảng khóa: giá trị", Location(file=where))])
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "bool", "decimal"))))
+            message = _PYDANTIC_VI.get(err["type"], err["msg"])
+            if err["type"].startswith("value_error"):
+                message = str(err.get("ctx", {}).get("error", err["msg"]))
+            if err["type"] == "literal_error":
+                message += "; cần một trong: " + str(err["ctx"]["expected"]).replace(" or ", ", ")
+            found = err.get("input")
+            problems.append(
+                Problem(
+                    f"khóa «{_path_text(loc)}»: {message}",
+                    Location(file=where, row=_line_of(root, loc)),
+                    found=None if isinstance(found, (dict, list)) or err["type"] == "missing" else str(found),
+                    code="plan_schema",
+                )
+            )
+        raise InputError(problems)

@@ -1,0 +1,131 @@
+"""Typed records that intake produces and aggregation consumes.
+
+Submissions are few and small: dataclasses. Dossiers can be millions: one pandas
+DataFrame with the canonical columns of DOSSIER_COLUMNS (see `intake.dossiers`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal, Optional
+
+import pandas as pd
+
+from .diagnostics import Location, Problem
+
+Progress = Literal["hoan_thanh", "dang_thuc_hien", "chua_thuc_hien"]
+PROGRESS_TEXT = {
+    "hoan_thanh": "Hoàn thành",
+    "dang_thuc_hien": "Đang thực hiện",
+    "chua_thuc_hien": "Chưa thực hiện",
+}
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """A row of sheet `Kết quả`: what a department did in one area."""
+
+    area: int  # 1..8
+    text: str
+    task_code: Optional[str] = None
+    progress: Optional[Progress] = None
+    note: Optional[str] = None
+    where: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """A row of sheet `Số liệu`.
+
+    count: value is the count, denominator None. rate: value is the numerator,
+    denominator the Mẫu số. bool: value is True/False, denominator None.
+    Numbers are exact (Fraction), as typed.
+    """
+
+    code: str
+    value: Fraction | bool
+    denominator: Optional[Fraction] = None
+    note: Optional[str] = None
+    where: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """A row of `Tồn tại, hạn chế` (content + cause), `Kiến nghị` or `Phương hướng`."""
+
+    content: str
+    cause: Optional[str] = None
+    where: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One department workbook for one period."""
+
+    file: str
+    department: str  # code, checked against the plan
+    period: str  # q1 / 6m / q3 / year
+    year: int
+    sent_on: dt.date  # Ngày gửi
+    prepared_by: Optional[str] = None  # Người lập
+    phone: Optional[str] = None
+    results: tuple[ResultRow, ...] = ()
+    indicators: tuple[IndicatorRow, ...] = ()
+    shortcomings: tuple[TextRow, ...] = ()  # Tồn tại, hạn chế
+    recommendations: tuple[TextRow, ...] = ()  # Kiến nghị
+    directions: tuple[TextRow, ...] = ()  # Phương hướng
+    sha256: str = ""  # of the file, for the archive manifest
+
+
+# Canonical dossier columns. Dates are datetime64[ns] at midnight (NaT for a blank
+# `returned`); coded values are categoricals with the codes below; flags are bool.
+DOSSIER_COLUMNS = {
+    "id": "Mã hồ sơ",
+    "department": "Đơn vị",
+    "procedure": "Thủ tục",
+    "field": "Lĩnh vực",
+    "received": "Ngày tiếp nhận",
+    "due": "Hạn xử lý",
+    "returned": "Ngày trả kết quả",
+    "channel": "Hình thức nộp",  # online / direct / postal
+    "fee": "Phí, lệ phí",  # bool
+    "online_payment": "Thanh toán trực tuyến",  # bool (blank -> False)
+    "digitized": "Số hóa",  # bool
+    "reused": "Tái sử dụng dữ liệu",  # bool
+    "rating": "Đánh giá",  # very_satisfied / satisfied / dissatisfied / <NA>
+}
+CHANNELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính"}
+RATINGS = {"very_satisfied": "Rất hài lòng", "satisfied": "Hài lòng", "dissatisfied": "Không hài lòng"}
+
+
+@dataclass
+class Intake:
+    """Everything read from INPUTS/<year>/, validated."""
+
+    submissions: list[Submission]
+    dossiers: pd.DataFrame  # columns: DOSSIER_COLUMNS keys
+    warnings: list[Problem] = field(default_factory=list)
+    input_hashes: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+
+
+def empty_dossiers() -> pd.DataFrame:
+    """A dossier frame with the canonical columns and no rows."""
+    return pd.DataFrame(
+        {
+            "id": pd.Series([], dtype="string"),
+            "department": pd.Categorical([]),
+            "procedure": pd.Series([], dtype="string"),
+            "field": pd.Series([], dtype="string"),
+            "received": pd.Series([], dtype="datetime64[ns]"),
+            "due": pd.Series([], dtype="datetime64[ns]"),
+            "returned": pd.Series([], dtype="datetime64[ns]"),
+            "channel": pd.Categorical([], categories=list(CHANNELS)),
+            "fee": pd.Series([], dtype=bool),
+            "online_payment": pd.Series([], dtype=bool),
+            "digitized": pd.Series([], dtype=bool),
+            "reused": pd.Series([], dtype=bool),
+            "rating": pd.Categorical([], categories=list(RATINGS)),
+        }
+    )

@@ -1,0 +1,1 @@
+"""Render: one adapter per output format, both fed the same document model."""
