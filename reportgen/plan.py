@@ -78,6 +78,20 @@ class Indicator(_Model):
     op: Optional[Op] = None
     source: Source
 
+    @field_validator("target", mode="before")
+    @classmethod
+    def _exact_target(cls, value):
+        # YAML gives bool, int or (with _DecimalLoader) Decimal: keep bools, make
+        # every number an exact Decimal (an int 1 must not become True).
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, (int, float, str)):
+            try:
+                return Decimal(str(value).strip())
+            except ArithmeticError:
+                raise ValueError(f"chỉ tiêu (target) «{value}» không phải là số")
+        return value
+
     @model_validator(mode="after")
     def _target_fits_unit(self):
         if self.target is None:
