@@ -9,6 +9,7 @@ A typo gets a Vietnamese message naming the key's path and its line in the file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -138,6 +139,134 @@ class DocumentRef(_Model):
     date: Optional[dt.date] = None
 
 
+
+# --- The full plan text (`make plan`) -------------------------------------------
+#
+# Everything a kế hoạch says beyond the contract's keys, as structured data. Every
+# part is optional: a missing part falls back to a default built from the rest of
+# plan.yaml (compose/plan_doc.py), so a plan.yaml without plan_text still gives a
+# complete plan. Strings may hold:
+#   {CODE}          an indicator's target, formatted ("{TTHC-02}" -> "100%",
+#                   "{TC-01}" -> "02"): the plan's numbers and the reports' targets
+#                   are one datum. Also allowed in tasks[].text.
+#   {year}          the plan's year.
+#   **bold**, *italic*  emphasis, as in the signed plan.
+# The Nhiệm vụ bullets are not here: they are `tasks` (by area, in order).
+
+
+class PlanIssued(_Model):
+    """Month and year of a draft plan's date line ("ngày      tháng 12 năm 2023").
+
+    Once the plan is issued its full date goes in plan_document.date (quoted by
+    the reports too), which then wins."""
+
+    month: int = Field(ge=1, le=12)
+    year: int = Field(ge=2000, le=2100)
+
+
+class PlanArea(_Model):
+    """One numbered area of section II (1. Công tác chỉ đạo, điều hành ...)."""
+
+    area: int = Field(ge=1, le=8)
+    title: str
+    # "a) Chỉ tiêu" bullets. None (key absent): built from the area's indicators
+    # with a target. []: none; the area's tasks then follow the title directly
+    # (areas 1 and 8 of the 2024 plan), with no "a)"/"b)" headings.
+    targets: Optional[list[str]] = None
+
+
+class PlanFunding(_Model):
+    """The last numbered point of section II ("9. Kinh phí thực hiện")."""
+
+    title: str = "Kinh phí thực hiện"
+    paragraphs: list[str] = Field(min_length=1)
+    note: Optional[str] = None  # italic line: "(Chi tiết ... kèm theo)"
+
+
+class ReportingSchedule(_Model):
+    """Report deadlines and data cut-off windows (thời điểm chốt số liệu).
+
+    The dates are never written here: they come from `periods`. Placeholders:
+    {due_day} in `periodic` (the day of every period's due_before: "14"), and
+    {period}, {start}, {end}, {due} in `cutoff` (one bullet per period)."""
+
+    intro: Optional[str] = "Thời gian thực hiện các báo cáo:"
+    periodic: Optional[str] = (
+        "+ Đối với báo cáo định kỳ hàng quý, 6 tháng và năm: "
+        "**chậm nhất trước ngày {due_day} của tháng cuối kỳ báo cáo**."
+    )
+    cutoff_intro: Optional[str] = "Thời điểm chốt số liệu của từng loại báo cáo cụ thể như sau:"
+    cutoff: str = "Báo cáo {period}: thời gian chốt số liệu tính từ ngày {start} đến ngày {end}."
+    period_names: dict[Literal["q1", "6m", "q3", "year"], str] = Field(
+        default_factory=lambda: {
+            "q1": "Quý I/{year}",
+            "6m": "6 tháng đầu năm {year}",
+            "q3": "Quý III/{year}",
+            "year": "tổng hợp năm {year}",
+        }
+    )
+    ad_hoc: Optional[str] = "+ Đối với các báo cáo đột xuất: Thực hiện theo đúng yêu cầu của cơ quan yêu cầu báo cáo."
+
+
+class ImplementationItem(_Model):
+    """A numbered paragraph of "TỔ CHỨC THỰC HIỆN" (the number is added)."""
+
+    text: str
+    reporting: Optional[ReportingSchedule] = None  # printed right after `text`
+
+
+class PlanText(_Model):
+    issued: Optional[PlanIssued] = None  # draft date line; default December of the year before
+    subject: Optional[str] = None  # trích yếu; default "Cải cách hành chính của <Ban ...> năm <year>"
+    opening: Optional[list[str]] = None  # paragraphs before section I
+    purpose: Optional[list[str]] = None  # I.1 Mục đích (bullets)
+    requirements: Optional[list[str]] = None  # I.2 Yêu cầu (bullets)
+    areas: Optional[list[PlanArea]] = None  # II: title and chỉ tiêu of each area
+    funding: Optional[PlanFunding] = None  # II, last point: Kinh phí thực hiện
+    implementation: Optional[list[ImplementationItem]] = None  # III
+    closing: Optional[str] = None  # last paragraph; "./." is added
+    signer: Optional[Signer] = None  # default: plan.signer
+    recipients: Optional[list[str]] = None  # Nơi nhận of the plan; default: plan.recipients
+
+    @field_validator("areas")
+    @classmethod
+    def _areas_once(cls, value):
+        if value:
+            seen = [a.area for a in value]
+            dup = sorted({a for a in seen if seen.count(a) > 1})
+            if dup:
+                raise ValueError(f"lĩnh vực {', '.join(map(str, dup))} xuất hiện hai lần trong plan_text.areas")
+        return value
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
+# Placeholders other than indicator codes, and where they may be used.
+_CONTEXT_NAMES = {
+    "periodic": {"due_day"},
+    "cutoff": {"period", "start", "end", "due"},
+}
+
+
+def format_target(indicator: "Indicator") -> str:
+    """An indicator's target as the plan writes it: rates "100%", "30%";
+    counts with two digits ("02 hoạt động")."""
+    from .compose import vi_format
+
+    if indicator.target is None or isinstance(indicator.target, bool):
+        raise ValueError(f"chỉ tiêu {indicator.code} không có mục tiêu bằng số")
+    if indicator.unit == "rate":
+        return vi_format.percent(Fraction(indicator.target))
+    value = indicator.target
+    if value == int(value) and 0 <= value < 10:
+        return f"{int(value):02d}"
+    return vi_format.number(value)
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace every {name} of `text` from `values` (KeyError on an unknown one)."""
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
 class PageFormat(_Model):
     """Margins in mm, within Nghị định 30's ranges."""
 
@@ -161,7 +290,7 @@ class Plan(_Model):
     plan_document: DocumentRef = Field(default_factory=DocumentRef)
     kinh_gui: list[str] = Field(default_factory=list)  # Kính gửi of the reports
     format: PageFormat = Field(default_factory=PageFormat)
-    plan_text: Optional[dict[str, Any]] = None  # full plan text for `make plan`
+    plan_text: Optional[PlanText] = None  # full plan text for `make plan` (see PlanText)
 
     @field_validator("periods")
     @classmethod
@@ -192,6 +321,64 @@ class Plan(_Model):
                 problems.append(f"nhiệm vụ «{task.code}» giao cho phòng «{task.owner}» không có trong departments")
         if problems:
             raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _placeholders(self):
+        """Every {…} of plan_text and of the tasks' text names something known;
+        the tasks' {CODE} are filled here, so everyone downstream (forms,
+        reports) reads the final text. Errors carry the key's path."""
+        from pydantic_core import PydanticCustomError
+
+        targets: dict[str, str] = {}
+        unusable: dict[str, str] = {}
+        for ind in self.indicators:
+            try:
+                targets[ind.code] = format_target(ind)
+            except ValueError:
+                unusable[ind.code] = "không có mục tiêu bằng số (target) để điền"
+        errors = []
+
+        def check(text: str, loc: tuple, context: set[str]) -> None:
+            for name in _PLACEHOLDER.findall(text):
+                if name in targets or name == "year" or name in context:
+                    continue
+                why = unusable.get(name) or (
+                    "không phải mã chỉ tiêu trong indicators"
+                    + (f" (ở đây chỉ dùng được: {', '.join(sorted(context))})" if context else "")
+                )
+                errors.append({
+                    "type": PydanticCustomError("plan_placeholder", "chỗ điền «{name}» {why}",
+                                                {"name": "{" + name + "}", "why": why}),
+                    "loc": loc,
+                    "input": text,
+                })
+
+        def walk(value, loc: tuple, context: set[str]) -> None:
+            if isinstance(value, str):
+                check(value, loc, context)
+            elif isinstance(value, BaseModel):
+                for key in type(value).model_fields:
+                    walk(getattr(value, key), loc + (key,), _CONTEXT_NAMES.get(key, set()))
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, loc + (key,), context)
+            elif isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    walk(item, loc + (i,), context)
+
+        if self.plan_text is not None:
+            walk(self.plan_text, ("plan_text",), set())
+        for i, task in enumerate(self.tasks):
+            check(task.text, ("tasks", i, "text"), set())
+        if errors:
+            raise ValidationError.from_exception_data("Plan", errors)
+        values = {**targets, "year": str(self.year)}
+        filled = [
+            task.model_copy(update={"text": fill_placeholders(task.text, values)}) if "{" in task.text else task
+            for task in self.tasks
+        ]
+        object.__setattr__(self, "tasks", filled)
         return self
 
     # lookups
