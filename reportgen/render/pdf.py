@@ -1,14 +1,160 @@
-"""Render a document model to PDF/A through WeasyPrint and templates/*.html.j2."""
+"""Render a document model to PDF/A through WeasyPrint and templates/*.html.j2.
+
+- PDF/A-3b: every font embedded and subset, sRGB output intent, XMP metadata
+  (title, author = the agency, subject, language), and the attachments given
+  (figures.json) embedded as PDF/A-3 associated files (AFRelationship /Data).
+- The font is Times New Roman or its metric twin (fonts.find_family); the
+  renderer refuses to run without one and warns if a character had to be taken
+  from another font.
+- Deterministic: the same Document gives the same bytes. No dates are written
+  unless asked for (`created=`, or SOURCE_DATE_EPOCH in the environment), and the
+  file identifier is a hash of the content.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
 from ..compose.model import Document
+from . import fonts
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE = "van-ban.html.j2"
+PDF_VARIANT = "pdf/a-3b"
+
+# MIME types WeasyPrint may not guess (it falls back to application/octet-stream).
+_RELATIONSHIPS = {".json": "Data", ".csv": "Data", ".xlsx": "Source", ".xml": "Data"}
+_DESCRIPTIONS = {"figures.json": "Số liệu tổng hợp của báo cáo (figures.json)"}
+
+_env: Environment | None = None
 
 
-def render_pdf(doc: Document, attachments: dict[str, bytes] | None = None) -> bytes:
-    raise NotImplementedError("pdf")
+def _environment() -> Environment:
+    global _env
+    if _env is None:
+        _env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    return _env
 
 
 def font_in_use() -> str:
     """The family the PDF is set in (Times New Roman or its metric twin)."""
-    raise NotImplementedError("pdf font")
+    return fonts.find_family()
+
+
+def _created(created: dt.datetime | None) -> dt.datetime | None:
+    if created is not None:
+        return created if created.tzinfo else created.replace(tzinfo=dt.timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return None
+
+
+def render_html(doc: Document, *, font_family: str | None = None, created: dt.datetime | None = None) -> str:
+    """The HTML WeasyPrint lays out (exposed for debugging and tests)."""
+    stamp = created.isoformat(timespec="seconds") if created else ""
+    return _environment().get_template(TEMPLATE).render(
+        doc=doc, font_family=font_family or fonts.find_family(), created=stamp,
+    )
+
+
+def _language_xmp(lang: str) -> bytes:
+    return (
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>"
+        "</rdf:Description>"
+    ).encode()
+
+
+def _finisher(lang: str, keep_dates: bool):
+    """Post-process the pydyf PDF before it is written: dc:language in the XMP
+    packet (WeasyPrint only sets /Lang), and no wall-clock dates on attachments
+    unless the document is dated."""
+
+    def finish(document, pdf) -> None:
+        ref = pdf.catalog.get("Metadata")
+        if ref is not None:
+            stream = pdf.objects[int(ref.split()[0])]
+            data = b"".join(
+                part if isinstance(part, bytes) else str(part).encode() for part in stream.stream)
+            closing = b"</rdf:RDF>"
+            if b"dc:language" not in data and closing in data:
+                head, _, tail = data.rpartition(closing)
+                stream.stream = [head + _language_xmp(lang) + closing + tail]
+        if not keep_dates:
+            for obj in pdf.objects:
+                if isinstance(obj, dict) and obj.get("Type") == "/EmbeddedFile":
+                    params = obj.get("Params")
+                    if params is not None:
+                        params.pop("CreationDate", None)
+                        params.pop("ModDate", None)
+                elif hasattr(obj, "extra") and obj.extra.get("Type") == "/EmbeddedFile":
+                    params = obj.extra.get("Params")
+                    if params is not None:
+                        params.pop("CreationDate", None)
+                        params.pop("ModDate", None)
+
+    return finish
+
+
+def _attachments(attachments: dict[str, bytes] | None, created: dt.datetime | None):
+    import weasyprint
+
+    stamp = created or dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # removed again by the finisher
+    result = []
+    for name, data in (attachments or {}).items():
+        result.append(weasyprint.Attachment(
+            string=bytes(data),
+            name=name,
+            description=_DESCRIPTIONS.get(name, name),
+            relationship=_RELATIONSHIPS.get(Path(name).suffix.lower(), "Supplement"),
+            created=stamp,
+            modified=stamp,
+        ))
+    return result
+
+
+def _check_fonts(document, family: str) -> None:
+    """Warn (on stderr, in Vietnamese) when a glyph came from a font other than the
+    chosen family: never a silent fallback."""
+    others = {font.family for font in document.fonts.values() if not fonts.is_acceptable(font.family)}
+    if others:
+        print(
+            f"CẢNH BÁO: một số ký tự không có trong phông {family}, đã dùng phông khác: "
+            f"{', '.join(sorted(others))}. Kiểm tra lại các ký tự đặc biệt trong nội dung báo cáo.",
+            file=sys.stderr,
+        )
+
+
+def render_pdf(doc: Document, attachments: dict[str, bytes] | None = None, *,
+               created: dt.datetime | None = None) -> bytes:
+    """The document as PDF/A-3b bytes, with `attachments` (name -> bytes) embedded."""
+    import weasyprint
+
+    # WeasyPrint logs every CSS it does not support at WARNING; keep runs quiet.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+    family = fonts.find_family()
+    when = _created(created)
+    html = render_html(doc, font_family=family, created=when)
+    rendered = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/").render()
+    pdf = rendered.write_pdf(
+        pdf_variant=PDF_VARIANT,
+        attachments=_attachments(attachments, when),
+        finisher=_finisher(doc.meta.language, keep_dates=when is not None),
+    )
+    _check_fonts(rendered, family)  # document.fonts is filled while drawing
+    return pdf
