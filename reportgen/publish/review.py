@@ -1,11 +1,356 @@
-"""The review file: what the clerk checks before signing (HTML, readable anywhere)."""
+"""The review file: what the clerk checks before signing (HTML, readable anywhere).
+
+`render_review(plan, report)` gives `BC-CCHC-<year>-<period>-kiem-tra.html`: one
+self-contained page (inline CSS, no script, UTF-8, prints on A4) from
+`templates/kiem-tra.html.j2` (Jinja2, autoescaped: department text may hold
+`&`, `<`, `{{`). `summary_lines(plan, report)` says the same in a few console
+lines. Both read one `Review`, built by `build_review`.
+
+What is flagged as odd ("cần xem lại"), compared with the previous period and
+with the same period of last year when those figures exist:
+
+- a rate that moved by more than RATE_POINTS (10) percentage points;
+- a count (an indicator, or the dossier totals received / resolved / late /
+  pending overdue) that changed by more than COUNT_RELATIVE (30%) of the earlier
+  value and by at least COUNT_MIN_CHANGE (5), or from 0 to at least 5. Counts are
+  only compared between windows of about the same length (within 10%): the 6m
+  window holds the q1 window, so twice the dossiers is no news;
+- a yes/no indicator that changed, an indicator that had data and has none now;
+- a department with no dossier received this period that had some before;
+- a department that submitted but reported no `Kết quả` row in an area where it
+  owns tasks of the plan;
+- a submission sent (Ngày gửi) before the end of the data window: its figures
+  may be incomplete.
+"""
 
 from __future__ import annotations
 
-from ..figures import PeriodReport
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..compose import vi_format
+from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport
+from ..periods import PERIOD_NAME, subject_phrase
 from ..plan import Plan
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE = "kiem-tra.html.j2"
+
+RATE_POINTS = 10  # percentage points
+COUNT_RELATIVE = Fraction(3, 10)
+COUNT_MIN_CHANGE = 5
+SAME_LENGTH = Fraction(1, 10)  # windows within 10% of each other's length
+
+AREA_NAMES = {
+    1: "Công tác chỉ đạo, điều hành CCHC",
+    2: "Cải cách thể chế",
+    3: "Cải cách thủ tục hành chính",
+    4: "Cải cách tổ chức bộ máy hành chính nhà nước",
+    5: "Cải cách chế độ công vụ",
+    6: "Cải cách tài chính công",
+    7: "Xây dựng, phát triển chính quyền điện tử, chính quyền số",
+    8: "Đánh giá tác động của CCHC",
+}
+OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+STAT_TEXT = {
+    "received": "hồ sơ tiếp nhận trong kỳ",
+    "resolved": "hồ sơ đã giải quyết",
+    "late": "hồ sơ giải quyết quá hạn",
+    "pending_overdue": "hồ sơ đang giải quyết quá hạn",
+}
+
+
+def review_name(year: int, period: str) -> str:
+    from ..pipeline import report_name
+
+    return f"{report_name(year, period)}-kiem-tra.html"
+
+
+# ------------------------------------------------------------------ the review
+
+
+@dataclass
+class Row:
+    """One line of a table in the review; `cells` already formatted text."""
+
+    cells: list[str]
+    flag: bool = False  # shown highlighted
+
+
+@dataclass
+class Review:
+    title: str
+    organization: str
+    period_text: str  # "6 tháng đầu năm 2024"
+    window: str  # "từ 10/12/2023 đến 09/6/2024"
+    due: str  # "trước ngày 14/6/2024 (chậm nhất ngày 13/6/2024)"
+    expected: int
+    submitted: list[Row] = field(default_factory=list)  # code, name, Ngày gửi, file, note
+    missing: list[Row] = field(default_factory=list)  # code, name
+    late: list[Row] = field(default_factory=list)  # code, name, Ngày gửi, days late
+    superseded: list[Row] = field(default_factory=list)
+    other_period: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    not_met: list[Row] = field(default_factory=list)  # code, name, figure, target
+    no_data: list[Row] = field(default_factory=list)  # code, name, target
+    odd: list[str] = field(default_factory=list)
+    indicators: list[Row] = field(default_factory=list)  # every indicator
+    file_name: str = ""
+
+
+def build_review(plan: Plan, report: PeriodReport) -> Review:
+    cur = report.figures.current
+    subs = cur.submissions
+    names = {d.code: d.name for d in plan.departments}
+    last_day = cur.due_before - dt.timedelta(days=1)
+    d = vi_format.date
+    review = Review(
+        title=f"Kiểm tra trước khi ký: báo cáo CCHC {subject_phrase(cur.period, cur.year)}",
+        organization=plan.organization.name,
+        period_text=subject_phrase(cur.period, cur.year),
+        window=f"từ {d(cur.start)} đến {d(cur.end)}",
+        due=f"trước ngày {d(cur.due_before)} (chậm nhất ngày {d(last_day)})",
+        expected=len(subs.expected),
+        file_name=review_name(cur.year, cur.period),
+    )
+    late = {s.department: s for s in subs.late}
+    counted = {s.department: s for s in report.submissions}
+    for code in subs.received:
+        sub = counted.get(code)
+        note = f"Muộn {_days_late(late[code].sent_on, cur.due_before)} ngày" if code in late else ""
+        sent = d(sub.sent_on) if sub else (d(late[code].sent_on) if code in late else "")
+        review.submitted.append(
+            Row([code, names.get(code, code), sent, Path(sub.file).name if sub else "", note], flag=code in late)
+        )
+    review.missing = [Row([code, names.get(code, code)], flag=True) for code in subs.missing]
+    review.late = [
+        Row([s.department, names.get(s.department, s.department), d(s.sent_on), str(_days_late(s.sent_on, cur.due_before))], flag=True)
+        for s in subs.late
+    ]
+    review.superseded = [
+        Row([s.department, Path(s.file).name, d(s.sent_on), Path(s.replaced_by).name, d(s.replaced_sent_on)])
+        for s in subs.superseded
+    ]
+    review.other_period = [Path(f).name for f in subs.other_period]
+    review.warnings = [p.format_vi() for p in report.warnings]
+    for ind in cur.indicators.values():
+        figure, target = value_text(ind), target_text(ind)
+        review.indicators.append(
+            Row([ind.code, ind.name, target, figure, STATUS_TEXT[ind.status]], flag=ind.status in ("chua_dat", "khong_co_so_lieu"))
+        )
+        if ind.status == "chua_dat":
+            review.not_met.append(Row([ind.code, ind.name, figure, target], flag=True))
+        elif ind.status == "khong_co_so_lieu" or (ind.value is None and ind.status == "khong_co_chi_tieu"):
+            review.no_data.append(Row([ind.code, ind.name, target]))
+    review.odd = odd_figures(plan, report)
+    return review
+
+
+def _days_late(sent_on: dt.date, due_before: dt.date) -> int:
+    """Days after the last allowed day (the day before due_before)."""
+    return (sent_on - due_before).days + 1
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def _rate(value) -> str:
+    return vi_format.percent(Fraction(value))
+
+
+def value_text(ind: IndicatorResult) -> str:
+    """The figure as the report shows it: '98,5% (985/1.000)', '3', 'Có'."""
+    if ind.value is None:
+        return "Chưa có số liệu"
+    if ind.unit == "bool" or isinstance(ind.value, bool):
+        return "Có" if ind.value else "Không"
+    if ind.unit == "rate":
+        text = _rate(ind.value)
+        if ind.numerator is not None and ind.denominator is not None:
+            text += f" ({vi_format.number(ind.numerator)}/{vi_format.number(ind.denominator)})"
+        return text
+    return vi_format.number(ind.value)
+
+
+def target_text(ind: IndicatorResult) -> str:
+    """'≥ 100%', '> 30%', '≥ 2', 'Có'; '' without a target."""
+    if ind.target is None:
+        return ""
+    if isinstance(ind.target, bool):
+        return "Có" if ind.target else "Không"
+    op = OP_TEXT.get(ind.op or "", ind.op or "")
+    shown = _rate(ind.target) if ind.unit == "rate" else vi_format.number(ind.target)
+    return f"{op} {shown}".strip()
+
+
+# ------------------------------------------------------------------ odd figures
+
+
+def _days(p: PeriodFigures) -> int:
+    return (p.end - p.start).days + 1
+
+
+def _comparable_counts(cur: PeriodFigures, other: PeriodFigures) -> bool:
+    return abs(_days(cur) - _days(other)) <= SAME_LENGTH * _days(cur)
+
+
+def _count_jump(old, new) -> bool:
+    change = abs(Fraction(new) - Fraction(old))
+    if change < COUNT_MIN_CHANGE:
+        return False
+    return old == 0 or change > COUNT_RELATIVE * abs(Fraction(old))
+
+
+def _signed_points(old, new) -> str:
+    points = (Fraction(new) - Fraction(old)) * 100
+    sign = "+" if points > 0 else "−"
+    return f"{sign}{vi_format.number(abs(points))} điểm %"
+
+
+def _relative(old, new) -> str:
+    if old == 0:
+        return "từ 0"
+    change = (Fraction(new) - Fraction(old)) / Fraction(old)
+    sign = "+" if change > 0 else "−"
+    return f"{sign}{vi_format.percent(abs(change))}"
+
+
+def _label(p: PeriodFigures, which: str) -> str:
+    return f"{which} ({PERIOD_NAME[p.period]} năm {p.year})"
+
+
+def odd_figures(plan: Plan, report: PeriodReport) -> list[str]:
+    """Everything a careful clerk would look at twice (see the module's doc)."""
+    figures = report.figures
+    cur = figures.current
+    out: list[str] = []
+    no_dossiers: dict[str, list[str]] = {}  # department -> "kỳ trước (...) tiếp nhận N"
+    names = {dep.code: dep.name for dep in plan.departments}
+    comparisons = [
+        (figures.previous, "kỳ trước"),
+        (figures.same_period_last_year, "cùng kỳ năm trước"),
+    ]
+    for other, which in comparisons:
+        if other is None:
+            continue
+        label = _label(other, which)
+        counts_ok = _comparable_counts(cur, other)
+        for code, ind in cur.indicators.items():
+            old = other.indicators.get(code)
+            if old is None or old.value is None:
+                continue
+            head = f"Chỉ tiêu {code} ({ind.name})"
+            if ind.value is None:
+                out.append(f"{head}: kỳ này chưa có số liệu, {label} có ({value_text(old)}).")
+            elif ind.unit == "bool" or isinstance(ind.value, bool):
+                if bool(ind.value) != bool(old.value):
+                    out.append(f"{head}: kỳ này «{value_text(ind)}», {label} «{value_text(old)}».")
+            elif ind.unit == "rate":
+                if abs(Fraction(ind.value) - Fraction(old.value)) * 100 > RATE_POINTS:
+                    out.append(
+                        f"{head}: {_rate(ind.value)}, {label} {_rate(old.value)} "
+                        f"({_signed_points(old.value, ind.value)})."
+                    )
+            elif counts_ok and _count_jump(old.value, ind.value):
+                out.append(
+                    f"{head}: {vi_format.number(ind.value)}, {label} {vi_format.number(old.value)} "
+                    f"({_relative(old.value, ind.value)})."
+                )
+        if counts_ok:
+            for key, text in STAT_TEXT.items():
+                new, old_count = getattr(cur.tthc, key), getattr(other.tthc, key)
+                if _count_jump(old_count, new):
+                    out.append(
+                        f"Số {text}: {vi_format.number(new)}, {label} {vi_format.number(old_count)} "
+                        f"({_relative(old_count, new)})."
+                    )
+        for code, stats in cur.tthc_by_department.items():
+            before = other.tthc_by_department.get(code)
+            if stats.received == 0 and before is not None and before.received > 0:
+                no_dossiers.setdefault(code, []).append(f"{label} tiếp nhận {vi_format.number(before.received)}")
+    for code, befores in no_dossiers.items():
+        out.append(
+            f"{names.get(code, code)} ({code}) không tiếp nhận hồ sơ TTHC nào trong kỳ; "
+            f"{', '.join(befores)}: kiểm tra tệp nhật ký hồ sơ."
+        )
+    owned: dict[str, set[int]] = {}
+    for task in plan.tasks:
+        if task.owner:
+            owned.setdefault(task.owner, set()).add(task.area)
+    for sub in report.submissions:
+        who = f"{names.get(sub.department, sub.department)} ({sub.department})"
+        silent = sorted(owned.get(sub.department, set()) - {row.area for row in sub.results})
+        if silent:
+            areas = "; ".join(f"{area}. {AREA_NAMES.get(area, '')}".strip() for area in silent)
+            out.append(
+                f"{who} chủ trì nhiệm vụ của kế hoạch nhưng không báo cáo kết quả nào ở "
+                f"{'lĩnh vực' if len(silent) == 1 else 'các lĩnh vực'}: {areas} "
+                f"(trang «Kết quả», tệp «{Path(sub.file).name}»)."
+            )
+        if sub.sent_on < cur.end:
+            out.append(
+                f"{who} gửi báo cáo ngày {vi_format.date(sub.sent_on)}, trước ngày chốt số liệu "
+                f"{vi_format.date(cur.end)}: số liệu có thể chưa đầy đủ."
+            )
+    return out
+
+
+# ------------------------------------------------------------------ outputs
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"], default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def render_review(plan: Plan, report: PeriodReport) -> tuple[str, bytes]:
     """(file name, content) of the review file for this period."""
-    raise NotImplementedError("review")
+    review = build_review(plan, report)
+    html = _environment().get_template(TEMPLATE).render(
+        r=review,
+        rate_points=RATE_POINTS,
+        count_relative=vi_format.percent(COUNT_RELATIVE),
+        count_min=COUNT_MIN_CHANGE,
+    )
+    return review.file_name, html.encode("utf-8")
+
+
+def summary_lines(plan: Plan, report: PeriodReport) -> list[str]:
+    """The review in a few Vietnamese lines for the console."""
+    r = build_review(plan, report)
+    lines = [
+        f"Kỳ báo cáo: {r.period_text}, số liệu {r.window}; hạn gửi {r.due}.",
+        f"Đã gửi: {len(r.submitted)}/{r.expected} phòng, đơn vị.",
+    ]
+    if r.missing:
+        lines.append("Chưa gửi: " + "; ".join(f"{row.cells[1]} ({row.cells[0]})" for row in r.missing) + ".")
+    if r.late:
+        lines.append(
+            "Gửi muộn: "
+            + "; ".join(f"{row.cells[1]} ({row.cells[0]}) ngày {row.cells[2]}, muộn {row.cells[3]} ngày" for row in r.late)
+            + "."
+        )
+    if r.superseded:
+        lines.append(f"Bản gửi lại thay thế bản trước: {len(r.superseded)}.")
+    if r.other_period:
+        lines.append(f"Tệp của kỳ khác, không tính vào báo cáo này: {len(r.other_period)}.")
+    if r.warnings:
+        lines.append(f"Cảnh báo từ dữ liệu đầu vào: {len(r.warnings)}.")
+    if r.not_met:
+        lines.append(f"Chỉ tiêu chưa đạt ({len(r.not_met)}): " + ", ".join(row.cells[0] for row in r.not_met) + ".")
+    if r.no_data:
+        lines.append(f"Chỉ tiêu chưa có số liệu ({len(r.no_data)}): " + ", ".join(row.cells[0] for row in r.no_data) + ".")
+    if r.odd:
+        lines.append(f"Số liệu cần xem lại: {len(r.odd)}.")
+    lines.append(f"Chi tiết: {r.file_name}.")
+    return lines

@@ -1,0 +1,180 @@
+"""Console output for the clerk: stage progress during long runs, short summaries.
+
+Progress goes to stderr (stdout stays for results such as "Đã ghi: ..."):
+
+    from reportgen import console
+
+    with console.progress(["Đọc dữ liệu", "Tổng hợp", "Soạn báo cáo", "Xuất tệp"]):
+        with console.stage("Đọc dữ liệu"):
+            ...
+        with console.stage("Tổng hợp"):
+            ...
+
+- On a terminal: a `rich` progress line (spinner, stage i/n, bar, elapsed time),
+  replaced by one line "Hoàn tất ... sau 2,3 giây" at the end.
+- Not a terminal (CI, a pipe, a log file), or TERM=dumb: plain lines
+  "[1/4] Đọc dữ liệu..." as each stage starts, and one line at the end.
+- REPORTGEN_QUIET=1: nothing at all.
+
+`stage(name)` also works outside `progress(...)` (one plain line, or a spinner
+on a terminal), so a pipeline function can mark its stages whether or not the
+caller opened a progress display. A stage not among `stage_names` is added to
+the count. When a stage raises, the display stops, "…: dừng do lỗi" is shown and
+the exception propagates unchanged.
+
+`print_lines(lines, title=None)` prints a summary (e.g. review.summary_lines) to
+stdout, one "- " line each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from typing import IO, Iterator, Sequence
+
+from .compose.vi_format import number
+
+_active: "Progress | None" = None
+
+
+def _quiet() -> bool:
+    return os.environ.get("REPORTGEN_QUIET", "") not in ("", "0")
+
+
+def _is_terminal(stream: IO) -> bool:
+    try:
+        return stream.isatty() and os.environ.get("TERM", "") != "dumb"
+    except (AttributeError, ValueError):
+        return False
+
+
+def _seconds(value: float) -> str:
+    return f"{number(round(value, 1))} giây"
+
+
+class Progress:
+    """The display opened by `progress(...)`; use `stage(name)` on it or the module's."""
+
+    def __init__(self, stage_names: Sequence[str], stream: IO, rich: bool):
+        self.names = list(stage_names)
+        self.stream = stream
+        self.done = 0
+        self.started = time.monotonic()
+        self._rich = None
+        self._task = None
+        if rich:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress as RichProgress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._rich = RichProgress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(bar_width=20),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=Console(file=stream),
+                transient=True,
+            )
+            self._task = self._rich.add_task("", total=max(len(self.names), 1))
+
+    def _number_of(self, name: str) -> int:
+        if name not in self.names:
+            self.names.append(name)
+            if self._rich is not None:
+                self._rich.update(self._task, total=len(self.names))
+        return self.names.index(name) + 1
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        label = f"[{self._number_of(name)}/{len(self.names)}] {name}"
+        if self._rich is not None:
+            self._rich.update(self._task, description=label + "...")
+        else:
+            print(label + "...", file=self.stream, flush=True)
+        try:
+            yield
+        except BaseException:
+            self.close()
+            print(f"{label}: dừng do lỗi.", file=self.stream, flush=True)
+            raise
+        self.done += 1
+        if self._rich is not None:
+            self._rich.update(self._task, completed=self.done)
+
+    def open(self) -> None:
+        if self._rich is not None:
+            self._rich.start()
+
+    def close(self) -> None:
+        if self._rich is not None:
+            self._rich.stop()
+            self._rich = None
+
+    def finish(self) -> None:
+        self.close()
+        print(f"Hoàn tất {self.done} bước sau {_seconds(time.monotonic() - self.started)}.", file=self.stream, flush=True)
+
+
+class _Silent(Progress):
+    def __init__(self):
+        super().__init__([], sys.stderr, rich=False)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        yield
+
+    def finish(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def progress(stage_names: Sequence[str], *, stream: IO | None = None, enabled: bool = True) -> Iterator[Progress]:
+    """Show the progress of a run through `stage_names` (on stderr by default)."""
+    global _active
+    stream = stream or sys.stderr
+    display: Progress = _Silent() if (not enabled or _quiet()) else Progress(stage_names, stream, _is_terminal(stream))
+    outer, _active = _active, display
+    display.open()
+    try:
+        yield display
+    except BaseException:
+        display.close()
+        raise
+    else:
+        display.finish()
+    finally:
+        _active = outer
+
+
+@contextlib.contextmanager
+def stage(name: str, *, stream: IO | None = None) -> Iterator[None]:
+    """Mark one stage: inside `progress(...)` it advances that display; alone it
+    shows the stage by itself (a spinner on a terminal, one plain line otherwise)."""
+    if _active is not None:
+        with _active.stage(name):
+            yield
+        return
+    if _quiet():
+        yield
+        return
+    stream = stream or sys.stderr
+    if _is_terminal(stream):
+        from rich.console import Console
+
+        with Console(file=stream).status(f"{name}..."):
+            yield
+    else:
+        print(f"{name}...", file=stream, flush=True)
+        yield
+
+
+def print_lines(lines: Sequence[str], *, title: str | None = None, stream: IO | None = None) -> None:
+    """A short summary, one "- " line each, on stdout by default."""
+    stream = stream or sys.stdout
+    if title:
+        print(title, file=stream)
+    for line in lines:
+        print(f"- {line}", file=stream)
+    stream.flush()
