@@ -1,10 +1,279 @@
-"""Compose the year's plan (kế hoạch) from plan.yaml."""
+"""Compose the year's plan (kế hoạch, `make plan`) from plan.yaml.
+
+One source of truth: the text of the plan is `plan.plan_text` (reportgen/plan.py,
+PlanText), but
+- the "Nhiệm vụ" bullets of each area are `plan.tasks` (by area, in order);
+- every number of a chỉ tiêu is written as `{CODE}` and filled with that
+  indicator's target ("{TTHC-02}" -> "100%"), so the plan and the reports that
+  judge those targets cannot disagree;
+- the report deadline's day and the cut-off windows of section III come from
+  `plan.periods` ("từ ngày 10/12/2023 đến ngày 09/3/2024", "trước ngày 14").
+
+A plan.yaml without plan_text (only the contract's keys, maybe tasks) still gives
+a complete plan, every missing part built from the data:
+- trích yếu "Cải cách hành chính của <cơ quan> năm <year>", a one-sentence opening;
+- no section "MỤC ĐÍCH, YÊU CẦU" (the Roman numbers of what follows shift up);
+- section "CÁC CHỈ TIÊU, NHIỆM VỤ CHỦ YẾU": one point per area that has an
+  indicator with a target or a task, titled as in the 2024 plan; "a) Chỉ tiêu"
+  bullets written from the indicators' names and targets ("Tỷ lệ …: từ 90% trở
+  lên."; indicators without a target are monitored, not planned: left out) and
+  "b) Nhiệm vụ" from the tasks; no "Kinh phí" point;
+- section "TỔ CHỨC THỰC HIỆN": one numbered paragraph with the reporting
+  deadlines and the cut-off window of every period;
+- a closing sentence, then the report's signer and Nơi nhận (plan.signer,
+  plan.recipients).
+Any single part of plan_text may be given alone; the others keep their defaults.
+"""
 
 from __future__ import annotations
 
-from ..plan import Plan
-from .model import Document
+import datetime as dt
+import re
+
+from ..diagnostics import InputError, Problem
+from ..periods import PERIODS
+from ..plan import Indicator, Plan, PlanText, ReportingSchedule, fill_placeholders, format_target
+from . import common, vi_format
+from .model import Document, Header, Metadata, Paragraph, Run
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+# The areas' titles when plan_text gives none (the 2024 plan's wording).
+AREA_TITLES = {
+    1: "Công tác chỉ đạo, điều hành",
+    2: "Cải cách thể chế",
+    3: "Cải cách thủ tục hành chính",
+    4: "Cải cách tổ chức bộ máy hành chính nhà nước",
+    5: "Cải cách chế độ công vụ",
+    6: "Cải cách tài chính công",
+    7: "Xây dựng và phát triển chính quyền điện tử, chính quyền số",
+    8: "Đánh giá tác động của CCHC đến người dân, tổ chức và phát triển kinh tế - xã hội",
+}
+
+# How a target reads after an indicator's name, by comparison.
+_OP_PHRASE = {">=": "từ {} trở lên", ">": "trên {}", "<=": "không quá {}", "<": "dưới {}", "==": "{}"}
+
+DEFAULT_IMPLEMENTATION = (
+    "Các phòng, đơn vị căn cứ nội dung của Kế hoạch này xây dựng biện pháp triển khai thực hiện "
+    "và báo cáo kết quả thực hiện nhiệm vụ được giao."
+)
 
 
 def compose_plan(plan: Plan) -> Document:
-    raise NotImplementedError("compose plan")
+    text = plan.plan_text or PlanText()
+    values = _values(plan)
+    subject = fill_placeholders(text.subject, values) if text.subject else (
+        f"Cải cách hành chính của {plan.organization.text_name} năm {plan.year}")
+
+    body: list[Paragraph] = []
+    body += [_para(t, values) for t in (text.opening if text.opening is not None else [_default_opening(plan)])]
+
+    sections = []
+    if text.purpose or text.requirements:
+        sections.append(("MỤC ĐÍCH, YÊU CẦU", _purpose(text, values)))
+    sections.append(("CÁC CHỈ TIÊU, NHIỆM VỤ CHỦ YẾU", _targets_and_tasks(plan, text, values)))
+    sections.append(("TỔ CHỨC THỰC HIỆN", _implementation(plan, text, values)))
+    for number, (title, paragraphs) in enumerate(sections):
+        body.append(Paragraph.of(f"{ROMAN[number]}. {title}", "heading1", bold=True))
+        body += paragraphs
+
+    closing = text.closing if text.closing is not None else (
+        f"Trên đây là Kế hoạch cải cách hành chính năm {plan.year} của {plan.organization.text_name}")
+    body.append(_para(common.close_body(fill_placeholders(closing, values)), values))
+
+    # The plan's signer and Nơi nhận, else the report's (plan-level) ones.
+    signed = plan.model_copy(update={
+        "signer": text.signer or plan.signer,
+        "recipients": text.recipients if text.recipients else plan.recipients,
+    })
+    return Document(
+        kind="KH",
+        header=_header(plan, text),
+        doc_type="KẾ HOẠCH",
+        subject=(subject,),
+        body=tuple(body),
+        signature=common.signature(signed),
+        recipients=common.recipients(signed),
+        meta=Metadata(
+            title=f"Kế hoạch cải cách hành chính năm {plan.year}",
+            author=plan.organization.text_name,
+            subject=subject,
+            keywords=("cải cách hành chính", "CCHC", "kế hoạch", str(plan.year)),
+        ),
+        page=common.page_setup(plan),
+    )
+
+
+# ---------------------------------------------------------------- header
+
+def draft_date(plan: Plan) -> dt.date:
+    """The month and year shown on a draft's date line (the day is for the văn
+    thư): plan_text.issued, else December of the year before the plan's."""
+    issued = plan.plan_text.issued if plan.plan_text else None
+    if issued:
+        return dt.date(issued.year, issued.month, 1)
+    return dt.date(plan.year - 1, 12, 1)
+
+
+def _header(plan: Plan, text: PlanText) -> Header:
+    """Draft: 'Số:      /KH-KCN', 'Hải Dương, ngày      tháng 12 năm 2023'.
+    Issued (plan_document.number / date filled in): 'Số: 125/KH-KCN', the full date."""
+    ref = plan.plan_document
+    head = common.header(plan, "KH", draft_date=draft_date(plan))
+    number, place_date = head.number, head.place_date
+    if ref.number:
+        raw = ref.number.strip()
+        number = f"Số: {int(raw):02d}/KH-{plan.organization.code}" if raw.isdigit() else f"Số: {raw}"
+    if ref.date:
+        place_date = vi_format.date_line(plan.organization.place, ref.date)
+    return Header(parent=head.parent, agency=head.agency, number=number, place_date=place_date)
+
+
+# ---------------------------------------------------------------- sections
+
+def _purpose(text: PlanText, values: dict[str, str]) -> list[Paragraph]:
+    out = []
+    parts = [("Mục đích", text.purpose), ("Yêu cầu", text.requirements)]
+    for number, (title, bullets) in enumerate([p for p in parts if p[1]], 1):
+        out.append(Paragraph.of(f"{number}. {title}", "heading2", bold=True))
+        out += [_bullet(b, values) for b in bullets]
+    return out
+
+
+def _targets_and_tasks(plan: Plan, text: PlanText, values: dict[str, str]) -> list[Paragraph]:
+    given = {a.area: a for a in text.areas} if text.areas is not None else {}
+    used_areas = sorted({i.area for i in plan.indicators if i.target is not None}
+                        | {t.area for t in plan.tasks} | set(given))
+    if text.areas is not None:  # the plan's own order, then any area it forgot
+        order = [a.area for a in text.areas] + [a for a in used_areas if a not in given]
+    else:
+        order = used_areas
+    out: list[Paragraph] = []
+    number = 0
+    for area in order:
+        spec = given.get(area)
+        tasks = [t for t in plan.tasks if t.area == area]
+        if spec is not None and spec.targets is not None:
+            targets = [_bullet(t, values) for t in spec.targets]
+        else:
+            targets = [Paragraph.of(f"- {_target_sentence(i, values)}", "bullet")
+                       for i in plan.indicators if i.area == area and i.target is not None]
+        if not targets and not tasks and spec is None:
+            continue
+        number += 1
+        title = spec.title if spec else AREA_TITLES.get(area, f"Lĩnh vực {area}")
+        out.append(Paragraph.of(f"{number}. {fill_placeholders(title, values)}", "heading2", bold=True))
+        task_bullets = [_bullet(t.text, values) for t in tasks]
+        if targets:
+            out.append(Paragraph.of("a) Chỉ tiêu", "heading3", bold=True))
+            out += targets
+            if task_bullets:
+                out.append(Paragraph.of("b) Nhiệm vụ", "heading3", bold=True))
+        out += task_bullets
+    if text.funding is not None:
+        number += 1
+        out.append(Paragraph.of(f"{number}. {text.funding.title}", "heading2", bold=True))
+        out += [_para(p, values) for p in text.funding.paragraphs]
+        if text.funding.note:
+            out.append(Paragraph.of(fill_placeholders(text.funding.note, values), "note", italic=True))
+    return out
+
+
+def _implementation(plan: Plan, text: PlanText, values: dict[str, str]) -> list[Paragraph]:
+    if text.implementation is None:
+        items = [(DEFAULT_IMPLEMENTATION, ReportingSchedule())]
+    else:
+        items = [(item.text, item.reporting) for item in text.implementation]
+    out: list[Paragraph] = []
+    for number, (item_text, reporting) in enumerate(items, 1):
+        out.append(_para(f"{number}. {item_text}", values))
+        if reporting is not None:
+            out += _reporting(plan, reporting, values)
+    return out
+
+
+def _reporting(plan: Plan, spec: ReportingSchedule, values: dict[str, str]) -> list[Paragraph]:
+    """Deadline and cut-off windows: the dates are the plan's `periods`."""
+    periods = [(code, plan.periods[code]) for code in PERIODS if code in plan.periods]
+    out: list[Paragraph] = []
+    if spec.intro:
+        out.append(_para(spec.intro, values))
+    if spec.periodic:
+        days = sorted({w.due_before.day for _, w in periods})
+        local = dict(values)
+        if len(days) == 1:
+            local["due_day"] = f"{days[0]:02d}"
+        elif "{due_day}" in spec.periodic:
+            raise InputError([Problem(
+                "plan_text: «{due_day}» cần mọi kỳ có cùng ngày của hạn gửi (due_before), "
+                f"nhưng periods có các ngày {', '.join(map(str, days))}",
+                expected="viết câu hạn gửi báo cáo không dùng {due_day}, hoặc dùng {due} trong cutoff",
+            )])
+        out.append(_para(spec.periodic, local))
+    if periods:
+        if spec.cutoff_intro:
+            out.append(_para(spec.cutoff_intro, values))
+        for code, window in periods:
+            name = spec.period_names.get(code) or ReportingSchedule().period_names[code]
+            local = {**values,
+                     "period": fill_placeholders(name, values),
+                     "start": vi_format.date(window.start),
+                     "end": vi_format.date(window.end),
+                     "due": vi_format.date(window.due_before)}
+            out.append(_bullet(spec.cutoff, local))
+    if spec.ad_hoc:
+        out.append(_para(spec.ad_hoc, values))
+    return out
+
+
+# ---------------------------------------------------------------- defaults
+
+def _default_opening(plan: Plan) -> str:
+    from .common import agency_intro
+
+    return (f"{agency_intro(plan)} xây dựng kế hoạch thực hiện công tác cải cách hành chính "
+            f"năm {plan.year} tại đơn vị với những nội dung như sau:")
+
+
+def _target_sentence(indicator: Indicator, values: dict[str, str]) -> str:
+    """A chỉ tiêu written from an indicator: 'Tỷ lệ …: từ 90% trở lên.'."""
+    name = indicator.name.strip().rstrip(".")
+    if isinstance(indicator.target, bool):
+        return f"{name}." if indicator.target else f"{name}: không."
+    return f"{name}: {_OP_PHRASE[indicator.op].format(values[indicator.code])}."
+
+
+# ---------------------------------------------------------------- text
+
+def _values(plan: Plan) -> dict[str, str]:
+    values = {"year": str(plan.year)}
+    for ind in plan.indicators:
+        if ind.target is not None and not isinstance(ind.target, bool):
+            values[ind.code] = format_target(ind)
+    return values
+
+
+_MARKUP = re.compile(r"(\*\*.+?\*\*|\*[^*\s][^*]*?\*)")
+
+
+def runs(text: str) -> tuple[Run, ...]:
+    """'a **b** *c*' -> runs with bold and italic; stars are markup, never text."""
+    out = []
+    for part in _MARKUP.split(text):
+        if not part:
+            continue
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            out.append(Run(part[2:-2], bold=True))
+        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+            out.append(Run(part[1:-1], italic=True))
+        else:
+            out.append(Run(part))
+    return tuple(out) or (Run(""),)
+
+
+def _para(text: str, values: dict[str, str], style="body") -> Paragraph:
+    return Paragraph(runs(fill_placeholders(text, values)), style)
+
+
+def _bullet(text: str, values: dict[str, str]) -> Paragraph:
+    return _para(f"- {text}", values, "bullet")
