@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -95,3 +96,35 @@ def is_acceptable(font_name: str) -> bool:
 
     base = squash(font_name.lstrip("/").split("+", 1)[-1])
     return any(base.startswith(squash(f)) for f in FAMILIES)
+
+
+def _checksum(data: bytes) -> int:
+    data += b"\0" * (-len(data) % 4)
+    return sum(struct.unpack(f">{len(data) // 4}L", data)) & 0xFFFFFFFF
+
+
+def freeze_timestamp(font: bytes) -> bytes:
+    """A TrueType/OpenType font with head.modified set to head.created.
+
+    HarfBuzz stamps the subset it builds with the current time, so the same PDF
+    rendered twice would differ; the font's own creation date keeps it stable.
+    Checksums (the head table's and checkSumAdjustment) are recomputed. Anything
+    that does not parse as an sfnt is returned unchanged.
+    """
+    try:
+        num_tables = struct.unpack_from(">H", font, 4)[0]
+        for i in range(num_tables):
+            entry = 12 + 16 * i
+            tag, _, offset, length = struct.unpack_from(">4sLLL", font, entry)
+            if tag == b"head" and length >= 54 and offset + length <= len(font):
+                break
+        else:
+            return font
+    except struct.error:
+        return font
+    data = bytearray(font)
+    data[offset + 28:offset + 36] = data[offset + 20:offset + 28]  # modified := created
+    data[offset + 8:offset + 12] = b"\0\0\0\0"  # checkSumAdjustment, computed last
+    struct.pack_into(">L", data, entry + 4, _checksum(bytes(data[offset:offset + length])))
+    struct.pack_into(">L", data, offset + 8, (0xB1B0AFBA - _checksum(bytes(data))) & 0xFFFFFFFF)
+    return bytes(data)

@@ -81,8 +81,9 @@ def _language_xmp(lang: str) -> bytes:
 
 def _finisher(lang: str, keep_dates: bool):
     """Post-process the pydyf PDF before it is written: dc:language in the XMP
-    packet (WeasyPrint only sets /Lang), and no wall-clock dates on attachments
-    unless the document is dated."""
+    packet (WeasyPrint only sets /Lang), one /AF entry per attachment, and no
+    wall-clock time anywhere (font subsets, attachments) unless the document is
+    dated: the same Document gives the same bytes."""
 
     def finish(document, pdf) -> None:
         ref = pdf.catalog.get("Metadata")
@@ -94,18 +95,26 @@ def _finisher(lang: str, keep_dates: bool):
             if b"dc:language" not in data and closing in data:
                 head, _, tail = data.rpartition(closing)
                 stream.stream = [head + _language_xmp(lang) + closing + tail]
-        if not keep_dates:
-            for obj in pdf.objects:
-                if isinstance(obj, dict) and obj.get("Type") == "/EmbeddedFile":
-                    params = obj.get("Params")
-                    if params is not None:
-                        params.pop("CreationDate", None)
-                        params.pop("ModDate", None)
-                elif hasattr(obj, "extra") and obj.extra.get("Type") == "/EmbeddedFile":
-                    params = obj.extra.get("Params")
-                    if params is not None:
-                        params.pop("CreationDate", None)
-                        params.pop("ModDate", None)
+        # WeasyPrint 70 lists each associated file twice in the catalog's /AF
+        # (once from the name tree, once from the file specification): keep one.
+        if "AF" in pdf.catalog:
+            seen = []
+            for reference in pdf.catalog["AF"]:
+                if reference not in seen:
+                    seen.append(reference)
+            pdf.catalog["AF"][:] = seen
+        for obj in pdf.objects:
+            extra = getattr(obj, "extra", None)
+            if not isinstance(extra, dict):
+                continue
+            if "Length1" in extra and len(obj.stream) == 1 and isinstance(obj.stream[0], bytes):
+                # an embedded TrueType program: HarfBuzz stamped it with the time
+                obj.stream[0] = fonts.freeze_timestamp(obj.stream[0])
+            elif extra.get("Type") == "/EmbeddedFile" and not keep_dates:
+                params = extra.get("Params")
+                if params is not None:
+                    params.pop("CreationDate", None)
+                    params.pop("ModDate", None)
 
     return finish
 
