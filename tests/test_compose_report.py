@@ -60,7 +60,8 @@ def sample_plan(**extra) -> Plan:
         "recipients": ["UBND tỉnh (để b/c)", "Sở Nội vụ (để tổng hợp)", "Lưu: VT, VP"],
         "tasks": [
             {"code": "NV01", "area": 1, "text": "Ban hành kế hoạch CCHC năm 2024", "owner": "VP"},
-            {"code": "NV02", "area": 3, "text": "Rà soát, đơn giản hóa TTHC", "owner": "QLDT"},
+            {"code": "NV02", "area": 3, "text": "Rà soát, đơn giản hóa TTHC. Công bố TTHC nội bộ.", "owner": "QLDT",
+             "deadline": "Quý II"},
             {"code": "NV03", "area": 7, "text": "Duy trì Trang thông tin điện tử", "owner": "VP"},
         ],
         "plan_document": {"number": "125/KH-KCN", "date": D(2023, 12, 28)},
@@ -251,7 +252,7 @@ def test_literal_text_kept(doc):
 
 def test_indicator_sentences(doc):
     lines = texts(doc)
-    assert "- Ban hành kế hoạch CCHC năm của Ban: có (chỉ tiêu: có), đạt." in lines
+    assert "- Ban hành kế hoạch CCHC năm của Ban: đã thực hiện, đạt." in lines
     assert ("- Tỷ lệ phòng, đơn vị trực thuộc được kiểm tra trực tiếp về CCHC đạt 28,6% (2/7; chỉ tiêu: trên 30%), "
             "chưa đạt.") in lines
     assert "- Số hoạt động theo dõi thi hành pháp luật đã thực hiện: 3 (chỉ tiêu: từ 2 trở lên), đạt." in lines
@@ -301,7 +302,7 @@ def test_no_dossiers_sentence():
 
 def test_strengths(doc):
     part = section(doc, "1. Ưu điểm", "2. Tồn tại, hạn chế và nguyên nhân")
-    assert part[0] == ("- Đạt 2/5 chỉ tiêu đã có số liệu đánh giá: ban hành kế hoạch CCHC năm của Ban (có); "
+    assert part[0] == ("- Đạt 2/5 chỉ tiêu đã có số liệu đánh giá: ban hành kế hoạch CCHC năm của Ban; "
                        "số hoạt động theo dõi thi hành pháp luật đã thực hiện (3).")
     assert part[1] == ("- Hoàn thành 1/3 nhiệm vụ của Kế hoạch cải cách hành chính năm 2024 (mã nhiệm vụ: NV01), "
                        "cùng 2 nội dung công việc khác.")
@@ -311,7 +312,7 @@ def test_strengths(doc):
 def test_shortcomings_name_every_target_not_met(doc):
     part = section(doc, "2. Tồn tại, hạn chế và nguyên nhân", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI")
     assert part[0] == ("- Một số hồ sơ giải quyết quá hạn (Văn phòng và Phòng Quản lý Đầu tư). Nguyên nhân: "
-                       "hồ sơ phức tạp, cần lấy ý kiến nhiều cơ quan; Thiếu nhân lực.")
+                       "hồ sơ phức tạp, cần lấy ý kiến nhiều cơ quan; thiếu nhân lực.")
     assert ("- Tỷ lệ phòng, đơn vị trực thuộc được kiểm tra trực tiếp về CCHC mới đạt 28,6% (2/7), "
             "chưa đạt chỉ tiêu trên 30%.") in part
     assert ("- Tỷ lệ hồ sơ TTHC trả kết quả đúng hạn, trước hạn mới đạt 98,3% (1.180/1.200), "
@@ -342,7 +343,7 @@ def test_directions_and_unfinished_tasks(doc):
         "- Tiếp tục rà soát quy trình nội bộ (Văn phòng).",
         "Các nhiệm vụ chưa hoàn thành, cần tiếp tục triển khai:",
         "- Tiếp tục thực hiện: duy trì Trang thông tin điện tử & cổng <DVC> {{x}} (Văn phòng).",
-        "- Rà soát, đơn giản hóa TTHC (Phòng Quản lý Đầu tư).",
+        "- Rà soát, đơn giản hóa TTHC (NV02; Phòng Quản lý Đầu tư; thời hạn: Quý II).",
     ]
 
 
@@ -481,3 +482,28 @@ def test_header_helper_generic():
     assert h.place_date == "Hà Nội, ngày      tháng 12 năm 2023"
     h = common.header(plan, "KH", Issue(3, D(2024, 1, 9)))
     assert (h.number, h.place_date) == ("Số: 03/KH-SXD", "Hà Nội, ngày 09 tháng 01 năm 2024")
+
+
+def test_first_sentence():
+    assert common.first_sentence("Tiếp tục rà soát TTHC. Bảo đảm công khai.") == "Tiếp tục rà soát TTHC"
+    assert common.first_sentence("Theo Nghị định số 45/2020/NĐ-CP. tiếp") == "Theo Nghị định số 45/2020/NĐ-CP. tiếp"
+    assert common.first_sentence("Mạng internet, phần mềm quản lý văn bản,...") == "Mạng internet, phần mềm quản lý văn bản"
+
+
+def test_bool_target_not_met_named():
+    plan = sample_plan()
+    inds = sample_indicators(plan)
+    inds["CDDH-01"] = ind(plan, "CDDH-01", False, "chua_dat")
+    doc = compose_report(*build(plan, figures=period_figures(plan, indicators=inds)))
+    assert "- Ban hành kế hoạch CCHC năm của Ban: chưa thực hiện, chưa đạt." in texts(doc)
+    assert "- Ban hành kế hoạch CCHC năm của Ban: chưa thực hiện, chưa đạt chỉ tiêu." in texts(doc)
+
+
+def test_plain_and_overrides():
+    assert common.plain("Thực hiện **chậm nhất trước ngày 14** và *ghi chú*; 2 * 3 * 4") == \
+        "Thực hiện chậm nhất trước ngày 14 và ghi chú; 2 * 3 * 4"
+    plan = sample_plan()
+    assert common.recipients(plan, ["Lưu: VT, VP(nqh)", "UBND tỉnh (để b/c)"]) == (
+        "- UBND tỉnh (để b/c);", "- Lưu: VT, VP(nqh).")
+    from reportgen.plan import Signer
+    assert common.signature(plan, Signer(title="Trưởng ban", name="Nguyễn Trung Kiên")).title_lines == ("TRƯỞNG BAN",)

@@ -132,19 +132,23 @@ def _strip_item(text: str) -> str:
 
 # ---------------------------------------------------------------- signature, Nơi nhận, page
 
-def signature(plan: Plan) -> Signature:
-    """Signer's title lines (capitals, as the plan writes them) and name."""
-    lines = tuple(line.upper() for line in plan.signer.title_lines)
-    return Signature(title_lines=lines, name=plan.signer.name.strip())
+def signature(plan: Plan, signer=None) -> Signature:
+    """Signer's title lines in capitals ('KT. TRƯỞNG BAN', 'PHÓ TRƯỞNG BAN') and
+    name; `signer` (a plan.Signer, e.g. plan_text.signer) overrides plan.signer."""
+    signer = signer or plan.signer
+    lines = tuple(line.upper() for line in signer.title_lines)
+    return Signature(title_lines=lines, name=signer.name.strip())
 
 
-def recipients(plan: Plan) -> tuple[str, ...]:
+def recipients(plan: Plan, items: Optional[Iterable[str]] = None) -> tuple[str, ...]:
     """Nơi nhận: '- UBND tỉnh (để b/c);' ... '- Lưu: VT, VP.'.
 
-    From plan.recipients in order; when the plan forgets the filing line, a
-    '- Lưu: VT.' line is added (Nghị định 30 requires it last).
+    From `items` (e.g. plan_text.recipients) or plan.recipients, in order; the
+    filing line ('Lưu: ...') goes last, and is added ('- Lưu: VT.') when the list
+    has none (Nghị định 30 requires it).
     """
-    items = [r for r in plan.recipients if r and r.strip()]
+    source = plan.recipients if items is None else list(items)
+    items = [r for r in source if r and r.strip()]
     if not any(_strip_item(r).lower().startswith("lưu") for r in items):
         items.append("Lưu: VT")
     else:
@@ -209,6 +213,29 @@ def as_clause(text: str | None) -> str:
     """A department's text to go inside a sentence: no dash, no final stop."""
     t = clean(text).lstrip("-–+•* ").strip()
     return t.rstrip(" .;,:")
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[^\W\d_])")
+
+
+def first_sentence(text: str | None) -> str:
+    """The first sentence of a longer text (up to a stop followed by a capital
+    letter), without its final stop: a plan task named in a list."""
+    t = as_clause(text)
+    for match in _SENTENCE_END.finditer(t):
+        following = t[match.end():match.end() + 1]
+        if following.isupper():
+            return t[:match.start()].rstrip(" .;,:")
+    return t
+
+
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+_EM = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+
+
+def plain(text: str | None) -> str:
+    """Plan text without its **bold** / *italic* markers (plan.yaml's emphasis)."""
+    return _EM.sub(r"\1", _STRONG.sub(r"\1", text or ""))
 
 
 def capitalize_first(text: str) -> str:

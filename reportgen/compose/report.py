@@ -26,11 +26,13 @@ from .common import (
     clean,
     close_body,
     department_name,
+    first_sentence,
     header,
     join_names,
     kinh_gui,
     lower_first,
     page_setup,
+    plain,
     recipients,
     signature,
     text_key,
@@ -275,7 +277,7 @@ def shortcomings(ctx: _Context) -> list[Paragraph]:
     for item in items:
         text = item_text(ctx.plan, item)
         if item.causes:
-            text += f" Nguyên nhân: {lower_first('; '.join(item.causes))}."
+            text += f" Nguyên nhân: {'; '.join(lower_first(c) for c in item.causes)}."
         out.append(_bullet(text))
     for ind in ctx.indicators():
         if ind.status == "chua_dat":
@@ -333,8 +335,12 @@ def section_directions(ctx: _Context) -> list[Paragraph]:
     for task in ctx.plan.tasks:
         if task.code in completed or task.code in covered:
             continue
-        owner = f" ({department_name(ctx.plan, task.owner)})" if task.owner else ""
-        unfinished.append(f"{as_clause(capitalize_first(clean(task.text)))}{owner}.")
+        notes = [task.code]
+        if task.owner:
+            notes.append(department_name(ctx.plan, task.owner))
+        if task.deadline and task.deadline.strip():
+            notes.append(f"thời hạn: {clean(task.deadline)}")
+        unfinished.append(f"{capitalize_first(first_sentence(plain(task.text)))} ({'; '.join(notes)}).")
     if unfinished:
         out.append(_body("Các nhiệm vụ chưa hoàn thành, cần tiếp tục triển khai:"))
         out += [_bullet(text) for text in unfinished]

@@ -9,7 +9,7 @@ from typing import Optional
 
 from ..figures import DossierStats, IndicatorResult, PeriodFigures
 from . import vi_format
-from .common import capitalize_first
+from .common import capitalize_first, lower_first
 
 # ---------------------------------------------------------------- indicator values
 
@@ -100,9 +100,9 @@ def indicator_sentence(ind: IndicatorResult) -> str:
         return f"{name}: chưa có số liệu{target}."
     value = value_text(ind)
     if ind.unit == "bool":
-        value = value.lower()
+        value = _bool_words(ind.value)
     details = [d for d in (_ratio(ind),) if d]
-    if ind.target is not None:
+    if ind.target is not None and not (ind.unit == "bool" and ind.target is True and ind.op in (None, "==")):
         details.append(f"chỉ tiêu: {target_words(ind)}")
     tail = f" ({'; '.join(details)})" if details else ""
     verdict = ""
@@ -121,8 +121,7 @@ def shortfall_sentence(ind: IndicatorResult) -> str:
     name, joiner = _subject(ind)
     value = value_text(ind)
     if ind.unit == "bool":
-        value = value.lower()
-        return f"{name}: {value}, chưa đạt chỉ tiêu (chỉ tiêu: {target_words(ind)})."
+        return f"{name}: {_bool_words(ind.value)}, chưa đạt chỉ tiêu."
     ratio = _ratio(ind)
     ratio = f" ({ratio})" if ratio else ""
     if joiner == " đạt ":
@@ -131,11 +130,19 @@ def shortfall_sentence(ind: IndicatorResult) -> str:
     return f"{name}: {value}{ratio}, chưa đạt chỉ tiêu {target_words(ind)}."
 
 
-def met_phrase(ind: IndicatorResult) -> str:
-    """A target met, short, for "Ưu điểm": 'tỷ lệ hồ sơ ... (100%)'."""
-    from .common import lower_first
+def _bool_words(value) -> str:
+    """A yes/no indicator in running text: the plan names them as actions or
+    states ('Ban hành kế hoạch ...', '... đúng định mức'): 'đã thực hiện'."""
+    return "đã thực hiện" if value else "chưa thực hiện"
 
-    return f"{lower_first(ind.name.strip().rstrip(' .;:'))} ({value_text(ind).lower() if ind.unit == 'bool' else value_text(ind)})"
+
+def met_phrase(ind: IndicatorResult) -> str:
+    """A target met, short, for "Ưu điểm": 'tỷ lệ hồ sơ ... (100%)'; a yes/no
+    indicator by its name alone."""
+    name = lower_first(ind.name.strip().rstrip(" .;:"))
+    if ind.unit == "bool":
+        return name
+    return f"{name} ({value_text(ind)})"
 
 
 # ---------------------------------------------------------------- dossiers
