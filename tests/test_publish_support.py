@@ -18,6 +18,7 @@ from reportgen.figures import (
     SubmissionStatus,
     SupersededSubmission,
 )
+from reportgen.periods import previous_period
 from reportgen.pipeline import load_year_plan
 from reportgen.records import ResultRow, Submission
 
@@ -49,8 +50,8 @@ def period_figures(plan, period="6m", *, year=2024, indicators=None, tthc=None, 
     )
 
 
-def hand_built_report(plan=None, *, with_history=True) -> tuple:
-    """(plan, PeriodReport) for 6m 2024: QLLD missing, QLDN late, two targets
+def hand_built_report(plan=None, *, period="6m", with_history=True) -> tuple:
+    """(plan, PeriodReport) for `period` 2024 (6m by default): QLLD missing, QLDN late, two targets
     not met, a department name with `&` and `<`, warnings with `{{`."""
     plan = plan or sample_plan()
     codes = plan.department_codes
@@ -76,21 +77,22 @@ def hand_built_report(plan=None, *, with_history=True) -> tuple:
         "TTHC-09": _ind("TTHC-09", "Tỷ lệ hồ sơ nộp trực tuyến", 3, "rate", Fraction(300, 400), "khong_co_chi_tieu",
                         300, 400, source="tthc"),
     }
-    current = period_figures(plan, indicators=indicators, submissions=subs)
+    current = period_figures(plan, period, indicators=indicators, submissions=subs)
     previous = last_year = None
     if with_history:
         prev_ind = dict(indicators)
         prev_ind["TTHC-09"] = _ind("TTHC-09", "Tỷ lệ hồ sơ nộp trực tuyến", 3, "rate", Fraction(100, 400),
                                    "khong_co_chi_tieu", 100, 400, source="tthc")
-        previous = period_figures(plan, "q1", indicators=prev_ind)
+        if previous_period(period):
+            previous = period_figures(plan, previous_period(period), indicators=prev_ind)
         by_dept = {c: DossierStats(received=50) for c in codes}
         last_year = period_figures(
-            plan, year=2023, indicators=dict(indicators), by_dept=by_dept,
+            plan, period, year=2023, indicators=dict(indicators), by_dept=by_dept,
             tthc=DossierStats(received=200, total=210, resolved=190, early=150, on_time=35, late=5),
         )
     submissions = [
         Submission(
-            file=f"submissions/{c}.xlsx", department=c, period="6m", year=2024,
+            file=f"submissions/{c}.xlsx", department=c, period=period, year=2024,
             sent_on=late_on if c == "QLDN" else dt.date(2024, 6, 11),
             results=(ResultRow(area=3, text="Kết quả & <b>thử</b> {{ x }}"),) if c != "VP" else (),
         )
@@ -99,3 +101,22 @@ def hand_built_report(plan=None, *, with_history=True) -> tuple:
     warnings = [Problem("mã hồ sơ «HS-1» xuất hiện hai lần {{ dup }}", Location(file="tthc/log.csv", row=12), code="duplicate_dossier")]
     report = PeriodReport(Figures(current, previous, last_year), submissions, warnings)
     return plan, report
+
+
+def fake_render(plan, report, issue=None) -> dict[str, bytes]:
+    """What pipeline.render_report_files returns, with the issue in the bytes."""
+    name = f"BC-CCHC-{report.figures.current.year}-{report.figures.current.period}"
+    stamp = f"{issue.number}|{issue.date.isoformat()}" if issue else "draft"
+    return {
+        f"{name}.docx": f"DOCX {name} {stamp}".encode(),
+        f"{name}.pdf": f"%PDF {name} {stamp}".encode(),
+        "figures.json": report.figures.to_json().encode(),
+        f"{name}-kiem-tra.html": b"<html></html>",
+    }
+
+
+def fake_prepare(inputs, period, year=None):
+    """pipeline.prepare_report on the hand-built figures (plan read from INPUTS)."""
+    year = year or 2024
+    plan = load_year_plan(Path(inputs) / str(year), year)
+    return hand_built_report(plan, period=period)
