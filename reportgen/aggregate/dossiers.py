@@ -51,12 +51,12 @@ class DossierArrays:
 
     departments: tuple[str, ...]  # plan order
     department: pd.Categorical  # categories = departments; NaN for a code not in the plan
-    department_key: np.ndarray  # int64: 1 + plan index, 0 for no plan department
-    received: np.ndarray  # int64 day numbers
+    department_key: np.ndarray  # int16: 1 + plan index, 0 for no plan department
+    received: np.ndarray  # int32 day numbers (days since 1970-01-01)
     due: np.ndarray
-    returned: np.ndarray  # int64 day numbers; meaningless where ~has_returned
+    returned: np.ndarray  # int32 day numbers; 0 where ~has_returned
     has_returned: np.ndarray  # bool
-    channel_code: np.ndarray  # int64: 0 online, 1 direct, 2 postal, 3 blank
+    channel_code: np.ndarray  # int8: 0 online, 1 direct, 2 postal, 3 blank
     digitized: np.ndarray  # bool flags ...
     reused: np.ndarray
     fee: np.ndarray
@@ -80,14 +80,19 @@ class DossierFigures:
 
 
 def _days(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(int64 day numbers, is-NaT mask) of a date column, whatever its unit."""
+    """(int32 day numbers, is-NaT mask) of a date column, whatever its unit; a
+    blank (NaT) date gets day 0, to be read with the mask."""
     if not pd.api.types.is_datetime64_any_dtype(series.dtype):
         series = pd.to_datetime(series)
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         series = series.dt.tz_localize(None)
     values = series.to_numpy()
     days = values.astype("datetime64[D]")  # floors to the calendar day
-    return days.view("int64"), np.isnat(days)
+    blank = np.isnat(days)
+    numbers = days.view("int64")
+    if blank.any():
+        numbers = np.where(blank, 0, numbers)
+    return numbers.astype(np.int32), blank
 
 
 def _flag(series: pd.Series) -> np.ndarray:
@@ -97,12 +102,14 @@ def _flag(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype=bool, na_value=False)
 
 
-def _is(series: pd.Series, values: tuple[str, ...]) -> np.ndarray:
-    """series is one of `values` (codes), vectorised; blank -> False."""
+def _lookup(series: pd.Series, table: dict[str, int], default: int) -> np.ndarray:
+    """Map a coded column to small ints via `table` (code -> int), `default` for a
+    blank or another value; one take over the categorical codes (int8)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        wanted = [i for i, c in enumerate(series.cat.categories) if c in values]
-        return np.isin(series.cat.codes.to_numpy(), wanted)
-    return series.isin(values).to_numpy(dtype=bool, na_value=False)
+        lut = np.array([table.get(c, default) for c in series.cat.categories] + [default], dtype=np.int8)
+        return lut[series.cat.codes.to_numpy()]  # code -1 (blank) takes the last entry
+    mapped = series.map(table)
+    return mapped.fillna(default).to_numpy(dtype=np.int8)
 
 
 def _department(series: pd.Series, departments: tuple[str, ...]) -> pd.Categorical:
@@ -127,17 +134,14 @@ def prepare_dossiers(df: pd.DataFrame, departments: list[str] | tuple[str, ...])
     received, _ = _days(df["received"])
     due, _ = _days(df["due"])
     returned, no_return = _days(df["returned"])
-    channel = df["channel"]
-    channel_code = np.full(len(df), 3, dtype=np.int64)
-    for i, name in enumerate(("online", "direct", "postal")):
-        channel_code[_is(channel, (name,))] = i
-    rating = df["rating"]
+    channel_code = _lookup(df["channel"], {"online": 0, "direct": 1, "postal": 2}, 3)
+    rating = _lookup(df["rating"], {"very_satisfied": 1, "satisfied": 1, "dissatisfied": 0}, -1)
     fee = _flag(df["fee"])
     department = _department(df["department"], departments)
     return DossierArrays(
         departments=departments,
         department=department,
-        department_key=department.codes.astype(np.int64) + 1,
+        department_key=(department.codes + 1).astype(np.int16 if len(departments) < 500 else np.int32),
         received=received,
         due=due,
         returned=returned,
@@ -147,8 +151,8 @@ def prepare_dossiers(df: pd.DataFrame, departments: list[str] | tuple[str, ...])
         reused=_flag(df["reused"]),
         fee=fee,
         paid_online=fee & _flag(df["online_payment"]),
-        rated=rating.notna().to_numpy(),
-        satisfied=_is(rating, ("very_satisfied", "satisfied")),
+        rated=rating >= 0,
+        satisfied=rating == 1,
     )
 
 
@@ -174,14 +178,19 @@ def _window_masks(a: DossierArrays, start: int, end: int) -> tuple[np.ndarray, n
 def _histogram(a: DossierArrays, received, carried_over, resolved, end: int) -> np.ndarray:
     """Counts by (department, origin, channel, outcome): shape
     (departments + 1, _ORIGINS, _CHANNELS, _OUTCOMES); row 0 is "no plan department"."""
-    origin = received.view(np.uint8) + 2 * carried_over.view(np.uint8)
-    # resolved: sign(C - D) + 1 -> early 0, on time 1, late 2; pending: 3 (in time: D >= end) or 4 (overdue)
+    origin = received.view(np.int8) + 2 * carried_over.view(np.int8)
+    # resolved: 1 + (C > D) - (C < D) -> early 0, on time 1, late 2;
+    # pending: 3 (in time, D >= end) or 4 (overdue, D < end)
+    C, Dd = a.returned, a.due
     outcome = np.where(
         resolved,
-        np.sign(a.returned - a.due) + 1,
-        3 + (a.due < end),
+        1 + (C > Dd).view(np.int8) - (C < Dd).view(np.int8),
+        3 + (Dd < end).view(np.int8),
     )
-    key = ((a.department_key * _ORIGINS + origin) * _CHANNELS + a.channel_code) * _OUTCOMES + outcome
+    key = a.department_key * (_ORIGINS * _CHANNELS * _OUTCOMES)
+    key += origin * (_CHANNELS * _OUTCOMES)
+    key += a.channel_code * _OUTCOMES
+    key += outcome
     size = (len(a.departments) + 1) * _ORIGINS * _CHANNELS * _OUTCOMES
     return np.bincount(key, minlength=size).reshape(len(a.departments) + 1, _ORIGINS, _CHANNELS, _OUTCOMES)
 
