@@ -81,19 +81,15 @@ def compose_plan(plan: Plan) -> Document:
         f"Trên đây là Kế hoạch cải cách hành chính năm {plan.year} của {plan.organization.text_name}")
     body.append(_para(common.close_body(fill_placeholders(closing, values)), values))
 
-    # The plan's signer and Nơi nhận, else the report's (plan-level) ones.
-    signed = plan.model_copy(update={
-        "signer": text.signer or plan.signer,
-        "recipients": text.recipients if text.recipients else plan.recipients,
-    })
     return Document(
         kind="KH",
         header=_header(plan, text),
         doc_type="KẾ HOẠCH",
         subject=(subject,),
         body=tuple(body),
-        signature=common.signature(signed),
-        recipients=common.recipients(signed),
+        # the plan's own signer and Nơi nhận, else the plan-level (report's) ones
+        signature=common.signature(plan, text.signer),
+        recipients=common.recipients(plan, text.recipients or None),
         meta=Metadata(
             title=f"Kế hoạch cải cách hành chính năm {plan.year}",
             author=plan.organization.text_name,
