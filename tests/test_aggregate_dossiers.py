@@ -272,3 +272,10 @@ def test_vectorised_matches_row_by_row_reference():
         for code in DEPTS:
             expected = {k: int(per.loc[code, k]) for k in STAT_KEYS} if code in per.index else asdict(DossierStats())
             assert asdict(figs.by_department[code]) == expected
+
+
+def test_blank_received_date_counts_nowhere():
+    """An intake error; aggregation must not crash nor count it (as carried over, say)."""
+    df = frame([("x", "A", D(2024, 2, 1), D(2024, 2, 10), N, "online", False, False, False, False, N)])
+    df["received"] = pd.Series([pd.NaT], dtype="datetime64[ns]")
+    assert dossier_stats(df, DEPTS, START, END).stats == DossierStats()

@@ -1,7 +1,7 @@
 """Dossier statistics of a window (figures.md, "Dossier statistics"), vectorised.
 
 The frame is turned once into flat numpy arrays (`prepare_dossiers`): dates as
-int64 day numbers, the department as a categorical in plan order, coded values
+int32 day numbers, the department as a categorical in plan order, coded values
 as boolean flags or small codes. Every window (the period, the previous period)
 is then a few boolean masks over those arrays and a single grouping by
 department: one histogram (np.bincount) of an integer key combining the
@@ -79,9 +79,9 @@ class DossierFigures:
     ratios: dict[str, tuple[int, int]]
 
 
-def _days(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _days(series: pd.Series, blank_day: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(int32 day numbers, is-NaT mask) of a date column, whatever its unit; a
-    blank (NaT) date gets day 0, to be read with the mask."""
+    blank (NaT) date gets `blank_day`, to be read with the mask."""
     if not pd.api.types.is_datetime64_any_dtype(series.dtype):
         series = pd.to_datetime(series)
     if isinstance(series.dtype, pd.DatetimeTZDtype):
@@ -91,7 +91,7 @@ def _days(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     blank = np.isnat(days)
     numbers = days.view("int64")
     if blank.any():
-        numbers = np.where(blank, 0, numbers)
+        numbers = np.where(blank, blank_day, numbers)
     return numbers.astype(np.int32), blank
 
 
@@ -131,7 +131,9 @@ def _department(series: pd.Series, departments: tuple[str, ...]) -> pd.Categoric
 def prepare_dossiers(df: pd.DataFrame, departments: list[str] | tuple[str, ...]) -> DossierArrays:
     """Turn the canonical dossier frame (records.DOSSIER_COLUMNS) into flat arrays."""
     departments = tuple(departments)
-    received, _ = _days(df["received"])
+    # A blank Ngày tiếp nhận is an intake error; should one slip through, the
+    # dossier is in no window (received "at the end of time").
+    received, _ = _days(df["received"], blank_day=np.iinfo(np.int32).max)
     due, _ = _days(df["due"])
     returned, no_return = _days(df["returned"])
     channel_code = _lookup(df["channel"], {"online": 0, "direct": 1, "postal": 2}, 3)
