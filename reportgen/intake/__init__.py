@@ -1,15 +1,69 @@
-"""Intake: read and validate INPUTS/<year>/ (submissions and dossier logs)."""
+"""Intake: read and validate INPUTS/<year>/ (submissions and dossier logs).
+
+    read_inputs(folder, plan) -> Intake
+
+Every submission workbook of every period is read (choosing the period and
+replacing resubmissions is the aggregate stage's job); all dossier logs become one
+DataFrame (`intake.dossiers`). Every problem of every file is collected and raised
+at once as InputError; warnings travel in Intake.warnings.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..diagnostics import Diagnostics
 from ..plan import Plan
 from ..records import Intake
+from .dossiers import read_dossiers
+from .submissions import check_resubmissions, read_submission
+
+
+def _visible(path: Path) -> bool:
+    return path.is_file() and not path.name.startswith(("~$", ".", ".~lock"))
+
+
+def input_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(submission workbooks, dossier logs) under `folder`, sorted by name."""
+    subs = sorted(p for p in (folder / "submissions").glob("*") if _visible(p) and p.suffix.lower() == ".xlsx") \
+        if (folder / "submissions").is_dir() else []
+    logs = sorted(p for p in (folder / "tthc").glob("*") if _visible(p) and p.suffix.lower() in (".xlsx", ".csv")) \
+        if (folder / "tthc").is_dir() else []
+    return subs, logs
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_inputs(folder: Path, plan: Plan) -> Intake:
     """Read every submission workbook and dossier log under `folder`.
 
     Raises InputError with every problem found (file, sheet, row, column)."""
-    raise NotImplementedError("intake")
+    folder = Path(folder)
+    diag = Diagnostics()
+    sub_paths, log_paths = input_files(folder)
+    rel = {p: p.relative_to(folder).as_posix() for p in sub_paths + log_paths}
+    hashed = [folder / "plan.yaml"] if (folder / "plan.yaml").is_file() else []
+    hashed += sub_paths + log_paths
+    # hashing (hashlib releases the GIL) runs beside the parsing of big logs
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digests = pool.map(sha256_file, hashed)
+        submissions = []
+        for path in sub_paths:
+            sub = read_submission(path, rel[path], plan, diag)
+            if sub is not None:
+                submissions.append(sub)
+        dossiers = read_dossiers([(p, rel[p]) for p in log_paths], plan, diag)
+        hashes = {p.relative_to(folder).as_posix(): h for p, h in zip(hashed, digests)}
+    check_resubmissions(submissions, diag)
+    diag.raise_if_errors()
+    submissions = [replace(s, sha256=hashes[s.file]) for s in submissions]
+    return Intake(submissions=submissions, dossiers=dossiers, warnings=diag.warnings, input_hashes=hashes)

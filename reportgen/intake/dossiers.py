@@ -1,0 +1,554 @@
+"""Dossier logs (sổ theo dõi hồ sơ TTHC): .csv and .xlsx into one DataFrame.
+
+A log can hold millions of rows, so nothing here loops over rows in Python:
+- CSV is parsed by pyarrow (all columns as text), xlsx by python-calamine;
+- each column is factorised (dictionary-encoded) and only its *distinct* values
+  are parsed in Python (a log has a few thousand distinct dates and a handful of
+  distinct coded values), then the result is taken back to the rows with numpy;
+- checks are boolean masks; each (file, column, kind) reports at most
+  MAX_MESSAGES rows by name and one summary Problem for the rest.
+
+The result has exactly the columns of `records.empty_dossiers()`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ..diagnostics import Diagnostics, Location
+from ..plan import Plan
+from ..records import CHANNELS, DOSSIER_COLUMNS, RATINGS, empty_dossiers
+from . import values as V
+from .legacy import fix_legacy, legacy_candidates
+
+MAX_MESSAGES = 20
+HEADER_SCAN_ROWS = 30
+OPTIONAL = ("procedure", "field")  # every other contract column must be there
+REQUIRED = tuple(k for k in DOSSIER_COLUMNS if k not in OPTIONAL)
+# compared for "identical" duplicates (figures.md): all but Thủ tục and Lĩnh vực
+COMPARED = tuple(k for k in DOSSIER_COLUMNS if k not in ("procedure", "field"))
+_HEADER_KEYS = {V.header_key(text): key for key, text in DOSSIER_COLUMNS.items()}
+_HEADER_KEYS.update({V.header_key(a): k for a, k in (("Phí lệ phí", "fee"), ("Số hoá", "digitized"), ("Ngày trả", "returned"))})
+NAT = np.datetime64("NaT", "ns")
+
+
+@dataclass
+class RawLog:
+    """One log as read: for each present column, its codes (-1 blank) into `uniques`."""
+
+    file: str  # relative path, for messages
+    sheet: str | None
+    headers: dict[str, str]  # key -> header as the user wrote it
+    rows: np.ndarray  # row number a person sees, per data row
+    columns: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)
+    ids: pa.Array | None = None  # full text of Mã hồ sơ (trimmed, NFC; null when blank)
+
+    def where(self, key: str, row: int | None = None) -> Location:
+        return Location(file=self.file, sheet=self.sheet, row=row, column=self.headers.get(key, DOSSIER_COLUMNS.get(key)))
+
+
+class _Reporter:
+    """Errors/warnings for masks of rows, capped per (file, column, kind)."""
+
+    def __init__(self, diag: Diagnostics):
+        self.diag = diag
+
+    def rows(self, log: RawLog, key: str | None, mask: np.ndarray, message: str, *, expected=None,
+             found=None, code="", warning=False) -> int:
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return 0
+        add = self.diag.warn if warning else self.diag.error
+        for i in idx[:MAX_MESSAGES]:
+            shown = found(i) if callable(found) else found
+            add(message, log.where(key, int(log.rows[i])) if key else Location(log.file, log.sheet, int(log.rows[i])),
+                found=shown, expected=expected, code=code)
+        rest = len(idx) - MAX_MESSAGES
+        if rest > 0:
+            add(f"{message} — và {rest:,} dòng khác cùng lỗi này".replace(",", "."),
+                log.where(key) if key else Location(log.file, log.sheet), expected=expected, code=code)
+        return len(idx)
+
+
+# --- factorising ------------------------------------------------------------
+
+def _factorize_arrow(col: pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """Codes (-1 for null) and distinct values of a dictionary-encoded column
+    whose chunks share one dictionary (Table.unify_dictionaries)."""
+    if col.num_chunks == 0:
+        return np.empty(0, dtype=np.int32), []
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    chunks = [ch.indices.fill_null(-1).to_numpy(zero_copy_only=False) for ch in col.chunks]
+    codes = np.concatenate(chunks).astype(np.int32, copy=False) if len(chunks) > 1 else chunks[0].astype(np.int32)
+    return codes, col.chunk(0).dictionary.to_pylist()
+
+
+def _factorize_objects(values: np.ndarray) -> tuple[np.ndarray, list]:
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return codes.astype(np.int32, copy=False), list(uniques)
+
+
+def _raw(log: RawLog, key: str, i: int) -> str:
+    codes, uniques = log.columns[key]
+    c = codes[i]
+    return "" if c < 0 else V.shown(uniques[c])
+
+
+# --- finding the header -----------------------------------------------------
+
+def _header_match(cells: list) -> dict[str, int]:
+    found = {}
+    for j, cell in enumerate(cells):
+        key = _HEADER_KEYS.get(V.header_key(cell)) if isinstance(cell, str) else None
+        if key and key not in found:
+            found[key] = j
+    return found
+
+
+def _find_header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
+    best = None
+    for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found = _header_match(cells)
+        if len(found) >= 3 and (best is None or len(found) > len(best[1])):
+            best = (i, found)
+            if len(found) == len(DOSSIER_COLUMNS):
+                break
+    return best
+
+
+def _expected_columns() -> str:
+    return "dòng tiêu đề có các cột " + ", ".join(f"«{DOSSIER_COLUMNS[k]}»" for k in REQUIRED)
+
+
+def _check_columns(file: str, sheet: str | None, header_row: int, found: dict[str, int], names: list, diag) -> bool:
+    missing = [k for k in REQUIRED if k not in found]
+    for k in missing:
+        diag.error(f"thiếu cột bắt buộc «{DOSSIER_COLUMNS[k]}» trong dòng tiêu đề",
+                   Location(file, sheet, header_row), expected=_expected_columns(), code="missing_column")
+    return not missing
+
+
+# --- CSV --------------------------------------------------------------------
+
+def _csv_encoding(path: Path, file: str, diag: Diagnostics) -> tuple[str, str] | None:
+    """(pyarrow encoding, decoded head) or None (error reported)."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", head.decode("utf-16", errors="ignore")
+    enc = "utf-8"
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    bad = b"\x00" in head
+    if not bad:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError:
+            bad = True
+    if bad:
+        diag.error("tệp CSV không ở bảng mã được chấp nhận", Location(file),
+                   expected="lưu lại tệp dạng CSV UTF-8 (Excel: Lưu dưới dạng → CSV UTF-8) hoặc Unicode (UTF-16)",
+                   code="csv_encoding")
+        return None
+    return enc, head.decode("utf-8", errors="ignore")
+
+
+def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
+    got = _csv_encoding(path, file, diag)
+    if got is None:
+        return None
+    encoding, head = got
+    head = head.lstrip("\ufeff")
+    lines = head.splitlines()[:HEADER_SCAN_ROWS]
+    best = None
+    for delim in (",", ";", "\t"):
+        try:
+            parsed = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delim))
+        except csv.Error:
+            continue
+        hit = _find_header(parsed)
+        if hit and (best is None or len(hit[1]) > len(best[1][1])):
+            best = (delim, hit, parsed)
+    if best is None:
+        diag.error("không tìm thấy dòng tiêu đề của sổ hồ sơ", Location(file), expected=_expected_columns(),
+                   code="no_header")
+        return None
+    delim, (hidx, found), parsed = best
+    names = parsed[hidx]
+    if not _check_columns(file, None, hidx + 1, found, names, diag):
+        return None
+    # unique column names for pyarrow (duplicates/blank headers get a suffix)
+    col_names = [f"c{j}" for j in range(len(names))]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(skip_rows=hidx + 1, column_names=col_names, encoding=encoding),
+            parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False,
+                                             invalid_row_handler=None),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: (pa.string() if j == found["id"] else pa.dictionary(pa.int32(), pa.string()))
+                              for j, n in enumerate(col_names)},
+                include_columns=[col_names[j] for j in found.values()],
+                strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
+        text = str(exc)
+        if "UTF8" in text or "utf-8" in text.lower() or isinstance(exc, UnicodeDecodeError):
+            diag.error("tệp CSV có ký tự không đúng bảng mã UTF-8", Location(file),
+                       expected="lưu lại tệp dạng CSV UTF-8 hoặc Unicode (UTF-16)", code="csv_encoding")
+        else:
+            row = None
+            if "Row #" in text:
+                try:
+                    row = int(text.split("Row #")[1].split(":")[0]) + hidx + 1
+                except ValueError:
+                    row = None
+            diag.error("tệp CSV sai cấu trúc (số cột của dòng không khớp dòng tiêu đề)", Location(file, row=row),
+                       found=text.splitlines()[0][:120], expected="mỗi dòng có đủ các cột như dòng tiêu đề",
+                       code="csv_corrupt")
+        return None
+    table = table.unify_dictionaries()
+    n = table.num_rows
+    log = RawLog(file=file, sheet=None, headers={k: str(names[j]).strip() for k, j in found.items()},
+                 rows=np.arange(hidx + 2, hidx + 2 + n, dtype=np.int64))
+    for key, j in found.items():
+        col = table.column(col_names[j])
+        if key == "id":
+            ids = pc.utf8_trim_whitespace(col)
+            if not pc.all(pc.string_is_ascii(ids)).as_py():
+                ids = pc.utf8_normalize(ids, form="NFC")
+            ids = pc.if_else(pc.equal(ids, ""), pa.scalar(None, pa.string()), ids)
+            log.ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+            log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])
+        else:
+            log.columns[key] = _factorize_arrow(col)
+    return log
+
+
+# --- xlsx -------------------------------------------------------------------
+
+def _read_xlsx(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        chosen = None
+        for name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(name)
+            top = sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
+            hit = _find_header(top)
+            if hit and (chosen is None or len(hit[1]) > len(chosen[1][1])):
+                chosen = (name, hit)
+        if chosen is None:
+            diag.error("không tìm thấy dòng tiêu đề của sổ hồ sơ trong trang tính nào", Location(file),
+                       expected=_expected_columns(), code="no_header")
+            return None
+        name, (hidx, found) = chosen
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        diag.error("không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)", Location(file),
+                   found=type(exc).__name__, expected="tệp .xlsx mở được bằng Excel", code="corrupt_file")
+        return None
+    names = rows[hidx]
+    if not _check_columns(file, name, hidx + 1, found, names, diag):
+        return None
+    body = rows[hidx + 1:]
+    width = max(found.values()) + 1
+    grid = pd.DataFrame(body).reindex(columns=range(width)).to_numpy(dtype=object) if body else np.empty((0, width), object)
+    log = RawLog(file=file, sheet=name, headers={k: str(names[j]).strip() for k, j in found.items()},
+                 rows=np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64))
+    for key, j in found.items():
+        col = grid[:, j]
+        if key == "id":
+            s = pd.Series(col, dtype=object)
+            s = s.where(s.notna(), "")
+            text = s.astype(str)
+            is_num = s.map(type).isin((int, float)).to_numpy()
+            if is_num.any():  # numeric ids typed as numbers: 12345.0 -> "12345"
+                nums = pd.to_numeric(s[is_num], errors="coerce")
+                text[is_num] = nums.map(lambda x: V.clean_text(float(x)) or "")
+            text = text.str.strip().str.normalize("NFC").astype(pd.StringDtype())
+            text = text.mask(text == "")
+            log.ids = pa.array(text.reset_index(drop=True), type=pa.string(), from_pandas=True)
+            log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])
+        else:
+            log.columns[key] = _factorize_objects(col)
+    return log
+
+
+# --- parsing distinct values ------------------------------------------------
+
+def _map_uniques(uniques: list, parse, legacy: bool = False):
+    """(parsed per unique, bad mask per unique, legacy conversions {raw: (new, enc)})."""
+    out, bad, conv = [], [], {}
+    for u in uniques:
+        try:
+            out.append(parse(u))
+            bad.append(False)
+        except V.BadValue:
+            fixed = None
+            if legacy and isinstance(u, str):
+                for cand, enc in legacy_candidates(V.clean_text(u) or ""):
+                    try:
+                        fixed = parse(cand)
+                        conv[u] = (cand, enc)
+                        break
+                    except V.BadValue:
+                        continue
+            out.append(fixed)
+            bad.append(fixed is None)
+    return out, np.array(bad + [False], dtype=bool), conv
+
+
+def _take(parsed: np.ndarray, codes: np.ndarray, blank) -> np.ndarray:
+    ext = np.append(parsed, np.array([blank], dtype=parsed.dtype))
+    return ext[np.where(codes < 0, len(parsed), codes)]
+
+
+class _Parsed:
+    """One log turned into canonical columns + per-row problem masks."""
+
+    def __init__(self, log: RawLog, plan: Plan, rep: _Reporter, diag: Diagnostics):
+        self.log, self.rep = log, rep
+        n = len(log.rows)
+        cols = log.columns
+        # drop empty rows (every contract cell blank)
+        present = np.zeros(n, dtype=bool)
+        for codes, _ in cols.values():
+            present |= codes >= 0
+        self.keep = present
+        data: dict[str, object] = {}
+        legacy_notes: dict[str, tuple[str, str]] = {}
+
+        # Mã hồ sơ
+        data["id"] = log.ids if log.ids is not None else pa.nulls(n, pa.string())
+        rep.rows(log, "id", present & (cols["id"][0] < 0), "thiếu Mã hồ sơ", expected="mã hồ sơ của hệ thống một cửa",
+                 code="blank")
+
+        # dates
+        for key in ("received", "due", "returned"):
+            codes, uniques = cols[key]
+            parsed, bad, _ = _map_uniques(uniques, V.parse_date)
+            arr = np.array([np.datetime64(p, "D") if p else np.datetime64("NaT") for p in parsed] or [],
+                           dtype="datetime64[D]").astype("datetime64[ns]")
+            values = _take(arr, codes, NAT)
+            badrow = present & bad[np.where(codes < 0, len(uniques), codes)]
+            rep.rows(log, key, badrow, f"{DOSSIER_COLUMNS[key]} không đọc được là ngày", expected=V.DATE_EXPECTED,
+                     found=lambda i, k=key: _raw(log, k, i), code="bad_date")
+            if key != "returned":
+                rep.rows(log, key, present & (codes < 0), f"thiếu {DOSSIER_COLUMNS[key]}", expected=V.DATE_EXPECTED,
+                         code="blank")
+            data[key] = values
+        r, d, c = data["received"], data["due"], data["returned"]
+        rep.rows(log, "returned", present & (c < r),
+                 "Ngày trả kết quả trước Ngày tiếp nhận", code="returned_before_received",
+                 found=lambda i: f"{_raw(log, 'returned', i)} < {_raw(log, 'received', i)}",
+                 expected="Ngày trả kết quả cùng ngày hoặc sau Ngày tiếp nhận")
+        rep.rows(log, "due", present & (d < r),
+                 "Hạn xử lý trước Ngày tiếp nhận", code="due_before_received",
+                 found=lambda i: f"{_raw(log, 'due', i)} < {_raw(log, 'received', i)}",
+                 expected="Hạn xử lý cùng ngày hoặc sau Ngày tiếp nhận")
+
+        # coded columns -> category codes (-1 blank)
+        def coded(key, choices: dict[str, str], expected: str, required: bool):
+            codes, uniques = cols[key]
+            cats = list(choices)
+            parsed, bad, conv = _map_uniques(uniques, lambda u: V.parse_code(u, choices), legacy=True)
+            legacy_notes.update(conv)
+            idx = np.array([cats.index(p) if p is not None else -1 for p in parsed], dtype=np.int64)
+            values = _take(idx, codes, -1)
+            badrow = present & bad[np.where(codes < 0, len(uniques), codes)]
+            rep.rows(log, key, badrow, f"giá trị {DOSSIER_COLUMNS[key]} không hợp lệ", expected=expected,
+                     found=lambda i: _raw(log, key, i), code="bad_value")
+            if required:
+                rep.rows(log, key, present & ~badrow & (values < 0), f"để trống {DOSSIER_COLUMNS[key]}",
+                         expected=expected, code="blank")
+            return np.where(badrow, -1, values)
+
+        dept_choices = {code: code for code in plan.department_codes}
+        dcodes = coded("department", dept_choices, "mã phòng, đơn vị trong kế hoạch: " + ", ".join(plan.department_codes), True)
+        data["department"] = pd.Categorical.from_codes(dcodes, categories=plan.department_codes)
+        data["channel"] = pd.Categorical.from_codes(
+            coded("channel", CHANNELS, " / ".join(CHANNELS.values()), True), categories=list(CHANNELS))
+        data["rating"] = pd.Categorical.from_codes(
+            coded("rating", RATINGS, " / ".join(RATINGS.values()) + " hoặc để trống", False), categories=list(RATINGS))
+        for key, required in (("fee", True), ("online_payment", False), ("digitized", True), ("reused", True)):
+            codes, uniques = cols[key]
+            parsed, bad, conv = _map_uniques(uniques, V.parse_bool, legacy=True)
+            legacy_notes.update(conv)
+            idx = np.array([-1 if p is None else int(p) for p in parsed], dtype=np.int64)
+            values = _take(idx, codes, -1)
+            badrow = present & bad[np.where(codes < 0, len(uniques), codes)]
+            rep.rows(log, key, badrow, f"giá trị {DOSSIER_COLUMNS[key]} không hợp lệ", expected=V.YES_NO_EXPECTED,
+                     found=lambda i, k=key: _raw(log, k, i), code="bad_value")
+            if required:
+                rep.rows(log, key, present & ~badrow & (values < 0), f"để trống {DOSSIER_COLUMNS[key]}",
+                         expected=V.YES_NO_EXPECTED, code="blank")
+            data[key] = values == 1
+        stray = present & data["online_payment"] & ~data["fee"]
+        if stray.any():
+            first = int(log.rows[np.flatnonzero(stray)[0]])
+            diag.warn(f"{int(stray.sum()):,} hồ sơ ghi Thanh toán trực tuyến = Có nhưng không có phí, lệ phí; "
+                      f"đã bỏ qua giá trị này (dòng đầu tiên: {first})".replace(",", "."),
+                      log.where("online_payment"), code="payment_without_fee")
+            data["online_payment"] = data["online_payment"] & data["fee"]
+
+        # free text
+        for key in ("procedure", "field"):
+            if key not in cols:
+                data[key] = pd.array([pd.NA] * n, dtype="string") if n else pd.array([], dtype="string")
+                continue
+            codes, uniques = cols[key]
+            cleaned = []
+            for u in uniques:
+                t = V.clean_text(u)
+                if t:
+                    fixed, enc = fix_legacy(t)
+                    if enc:
+                        legacy_notes[t] = (fixed, enc)
+                        t = fixed
+                cleaned.append(t)
+            arr = np.array(cleaned + [None], dtype=object)
+            data[key] = pd.array(arr[np.where(codes < 0, len(uniques), codes)], dtype="string")
+        for raw_text, (new, enc) in list(legacy_notes.items())[:MAX_MESSAGES]:
+            diag.warn(f"văn bản gõ bằng bảng mã cũ {enc}, đã chuyển sang Unicode thành «{new}»",
+                      Location(log.file, log.sheet), found=V.shown(raw_text), expected="gõ bằng bảng mã Unicode",
+                      code="legacy_encoding")
+        self.data = data
+
+    def columns(self) -> tuple[dict[str, object], np.ndarray]:
+        """Canonical columns of the kept rows (id still an Arrow array) and their row numbers."""
+        keep = self.keep
+        everything = bool(keep.all())
+        out = {}
+        for key in DOSSIER_COLUMNS:
+            v = self.data[key]
+            if everything:
+                out[key] = v
+            elif isinstance(v, pa.Array):
+                out[key] = v.filter(pa.array(keep))
+            else:
+                out[key] = v[keep]
+        return out, self.log.rows if everything else self.log.rows[keep]
+
+
+# --- all logs together --------------------------------------------------------
+
+def read_dossiers(paths: list[tuple[Path, str]], plan: Plan, diag: Diagnostics) -> pd.DataFrame:
+    """Every log in `paths` ((path, relative name) pairs) as one canonical frame.
+    Problems go to `diag` (errors make the frame meaningless; the caller raises)."""
+    rep = _Reporter(diag)
+    parts, files, file_idx, rows = [], [], [], []
+    for path, rel in paths:
+        reader = _read_csv if path.suffix.lower() == ".csv" else _read_xlsx
+        log = reader(path, rel, diag)
+        if log is None:
+            continue
+        cols, kept_rows = _Parsed(log, plan, rep, diag).columns()
+        parts.append(cols)
+        file_idx.append(np.full(len(kept_rows), len(files), dtype=np.int32))
+        rows.append(kept_rows)
+        files.append(log)
+    if not parts:
+        return empty_dossiers().assign(department=pd.Categorical([], categories=plan.department_codes))
+    ids = pa.chunked_array([p["id"] for p in parts], type=pa.string())
+    data = {}
+    for key in DOSSIER_COLUMNS:
+        if key == "id":
+            continue
+        vals = [p[key] for p in parts]
+        if isinstance(vals[0], pd.Categorical):
+            data[key] = pd.Categorical.from_codes(np.concatenate([v.codes for v in vals]), dtype=vals[0].dtype)
+        elif isinstance(vals[0], np.ndarray):
+            data[key] = np.concatenate(vals)
+        else:
+            data[key] = pd.array(np.concatenate([np.asarray(v, dtype=object) for v in vals]), dtype="string") \
+                if len(vals) > 1 else vals[0]
+    file_idx, rows = np.concatenate(file_idx), np.concatenate(rows)
+    drop = _deduplicate(ids, data, file_idx, rows, files, diag)
+    if drop is not None:
+        keep = ~drop
+        ids = ids.filter(pa.array(keep))
+        data = {k: v[keep] for k, v in data.items()}
+    ids = ids.combine_chunks() if ids.num_chunks != 1 else ids.chunk(0)
+    frame = {"id": ids.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)}
+    frame.update(data)
+    return pd.DataFrame(frame, columns=list(DOSSIER_COLUMNS), copy=False)
+
+
+def _deduplicate(ids: pa.ChunkedArray, data: dict, file_idx: np.ndarray, rows: np.ndarray,
+                 files: list[RawLog], diag: Diagnostics) -> np.ndarray | None:
+    """Rows to drop (identical repeats), or None. Conflicting repeats are errors."""
+    counts = pc.value_counts(ids)
+    repeated = counts.field("values").filter(pc.and_(pc.greater(counts.field("counts"), 1),
+                                                     pc.is_valid(counts.field("values"))))
+    if len(repeated) == 0:
+        return None
+    mask = pc.is_in(ids, value_set=repeated).to_numpy(zero_copy_only=False).astype(bool)
+    where = np.flatnonzero(mask)
+    sub = pd.DataFrame({"id": ids.filter(pa.array(mask)).to_numpy()}, index=where)
+    for key in COMPARED:
+        if key != "id":
+            sub[key] = data[key][where]
+    sub["_file"], sub["_row"] = file_idx[where], rows[where]
+    same = sub.duplicated(subset=list(COMPARED), keep="first")
+    repeats = int(same.sum())
+    rest = sub.loc[~same]
+    conflict = rest["id"].duplicated(keep=False)
+    if conflict.any():
+        groups = rest.loc[conflict].groupby("id", sort=False)
+        shown = 0
+        for ident, g in groups:
+            if shown >= MAX_MESSAGES:
+                break
+            shown += 1
+            a, b = g.iloc[0], g.iloc[1]
+            places = " và ".join(_place(files, r) for _, r in g.head(3).iterrows())
+            differ = [DOSSIER_COLUMNS[k] for k in COMPARED if k != "id" and not _same(a[k], b[k])]
+            log = files[int(a["_file"])]
+            diag.error(f"Mã hồ sơ «{ident}» xuất hiện nhiều lần với nội dung khác nhau: {places}",
+                       Location(log.file, log.sheet, int(a["_row"]), log.headers.get("id")),
+                       found="khác ở cột " + ", ".join(differ),
+                       expected="mỗi hồ sơ một dòng; xóa dòng sai hoặc sửa cho giống nhau", code="duplicate_conflict")
+        if groups.ngroups > MAX_MESSAGES:
+            diag.error(f"Mã hồ sơ trùng với nội dung khác nhau — và {groups.ngroups - MAX_MESSAGES} mã khác",
+                       code="duplicate_conflict")
+    if not repeats:
+        return None
+    first = sub.loc[same].iloc[0]
+    diag.warn(f"{repeats} dòng hồ sơ lặp lại giống hệt (cùng Mã hồ sơ, cùng nội dung) được tính một lần; "
+              f"ví dụ Mã hồ sơ «{first['id']}»", _loc(files, first), found=str(repeats), code="duplicate_dossier")
+    drop = np.zeros(len(rows), dtype=bool)
+    drop[sub.index[same.to_numpy()]] = True
+    return drop
+
+
+def _loc(files: list[RawLog], row) -> Location:
+    log = files[int(row["_file"])]
+    return Location(log.file, log.sheet, int(row["_row"]), log.headers.get("id"))
+
+
+def _place(files: list[RawLog], row) -> str:
+    log = files[int(row["_file"])]
+    return Location(log.file, log.sheet, int(row["_row"])).describe()
+
+
+def _same(a, b) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    if pd.isna(a) or pd.isna(b):
+        return False
+    return a == b

@@ -1,0 +1,327 @@
+"""Department submission workbooks (six sheets, contract.md) into `Submission`s.
+
+Read with python-calamine (values as typed: numbers, real dates, text). Sheet
+names and headers match ignoring case, spaces and Unicode form. Required columns
+per sheet (a sheet that is there must have them; the others are optional):
+
+- Kết quả: Lĩnh vực, Kết quả thực hiện, Tiến độ (Mã nhiệm vụ, Ghi chú optional)
+- Số liệu: Mã chỉ tiêu, Giá trị, Mẫu số (Ghi chú optional)
+- Tồn tại, hạn chế: Nội dung (Nguyên nhân optional); Kiến nghị, Phương hướng: Nội dung
+
+A `Kết quả` row pre-listed by `make forms` (Lĩnh vực and Mã nhiệm vụ only) that the
+department left without Kết quả thực hiện and Tiến độ is skipped: nothing reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import Diagnostics, Location
+from ..plan import Plan
+from ..records import PROGRESS_TEXT, IndicatorRow, ResultRow, Submission, TextRow
+from . import values as V
+from .legacy import fix_legacy
+
+INFO = "Thông tin"
+SHEETS = {
+    "results": ("Kết quả", {"area": "Lĩnh vực", "task": "Mã nhiệm vụ", "text": "Kết quả thực hiện",
+                            "progress": "Tiến độ", "note": "Ghi chú"}, ("area", "text", "progress")),
+    "indicators": ("Số liệu", {"code": "Mã chỉ tiêu", "value": "Giá trị", "denominator": "Mẫu số", "note": "Ghi chú"},
+                   ("code", "value", "denominator")),
+    "shortcomings": ("Tồn tại, hạn chế", {"content": "Nội dung", "cause": "Nguyên nhân"}, ("content",)),
+    "recommendations": ("Kiến nghị", {"content": "Nội dung"}, ("content",)),
+    "directions": ("Phương hướng", {"content": "Nội dung"}, ("content",)),
+}
+INFO_LABELS = {"department": "Đơn vị", "period": "Kỳ báo cáo", "year": "Năm", "sent_on": "Ngày gửi",
+               "prepared_by": "Người lập", "phone": "Điện thoại"}
+INFO_REQUIRED = ("department", "period", "year", "sent_on")
+HEADER_SCAN_ROWS = 10
+
+
+def _letter(index: int) -> str:
+    out, index = "", index + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+class _Sheet:
+    """One sheet's rows (Excel row numbers) with the contract columns located."""
+
+    def __init__(self, file: str, name: str, rows: list[list]):
+        self.file, self.name, self.rows = file, name, rows
+
+    def where(self, row: int | None = None, column: str | None = None) -> Location:
+        return Location(self.file, self.name, row, column)
+
+
+def _text(value, where: Location, diag: Diagnostics) -> str | None:
+    text = V.clean_text(value)
+    if text:
+        fixed, enc = fix_legacy(text)
+        if enc:
+            diag.warn(f"văn bản gõ bằng bảng mã cũ {enc}, đã chuyển sang Unicode thành «{fixed}»", where,
+                      found=text, expected="gõ bằng bảng mã Unicode", code="legacy_encoding")
+            text = fixed
+    return text
+
+
+def read_submission(path: Path, rel: str, plan: Plan, diag: Diagnostics) -> Submission | None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = {V.header_key(n): n for n in wb.sheet_names}
+        sheets = {}
+        for key, title in [("info", INFO)] + [(k, v[0]) for k, v in SHEETS.items()]:
+            real = names.get(V.header_key(title))
+            if real is not None:
+                sheets[key] = _Sheet(rel, real, wb.get_sheet_by_name(real).to_python(skip_empty_area=False))
+    except Exception as exc:  # calamine's own error types for a corrupt or non-xlsx file
+        diag.error("không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)", Location(rel),
+                   found=type(exc).__name__, expected="tệp .xlsx mở được bằng Excel", code="corrupt_file")
+        return None
+    before = len(diag.errors)
+    if "info" not in sheets:
+        diag.error(f"thiếu trang «{INFO}»", Location(rel),
+                   expected=f"các trang {INFO}, " + ", ".join(v[0] for v in SHEETS.values()), code="missing_sheet")
+        info = None
+    else:
+        info = _read_info(sheets["info"], plan, diag)
+    parts = {}
+    for key, (title, columns, required) in SHEETS.items():
+        parts[key] = _read_table(sheets[key], columns, required, key, plan, diag) if key in sheets else []
+    if len(diag.errors) > before or info is None:
+        return None
+    return Submission(file=rel, results=tuple(parts["results"]), indicators=tuple(parts["indicators"]),
+                      shortcomings=tuple(parts["shortcomings"]), recommendations=tuple(parts["recommendations"]),
+                      directions=tuple(parts["directions"]), **info)
+
+
+def _read_info(sheet: _Sheet, plan: Plan, diag: Diagnostics) -> dict | None:
+    labels = {V.header_key(text): key for key, text in INFO_LABELS.items()}
+    found: dict[str, tuple[object, int, int]] = {}
+    for r, cells in enumerate(sheet.rows):
+        filled = [(j, c) for j, c in enumerate(cells) if V.clean_text(c) is not None]
+        if not filled:
+            continue
+        j, label = filled[0]
+        key = labels.get(V.header_key(label)) if isinstance(label, str) else None
+        if key and key not in found:
+            value = next((c for jj, c in filled[1:]), None)
+            vj = next((jj for jj, c in filled[1:]), j + 1)
+            found[key] = (value, r + 1, vj)
+    out: dict = {}
+    ok = True
+    expected = dict(_INFO_EXPECTED, department="mã phòng, đơn vị trong kế hoạch: " + ", ".join(plan.department_codes))
+    for key, label in INFO_LABELS.items():
+        value, row, col = found.get(key, (None, None, 1))
+        where = sheet.where(row, _letter(col) if row else label)
+        if key in INFO_REQUIRED and V.clean_text(value) is None:
+            diag.error(f"thiếu «{label}»" if row else f"không có dòng «{label}»", where,
+                       expected=expected[key], code="missing_info")
+            ok = False
+            continue
+        try:
+            if key == "department":
+                code = V.clean_text(value)
+                match = next((d for d in plan.department_codes if V.code_key(d) == V.code_key(code)), None)
+                if match is None:
+                    raise V.BadValue(expected[key])
+                out[key] = match
+            elif key == "period":
+                out[key] = V.parse_period_value(value)
+            elif key == "year":
+                out[key] = V.parse_int(value, 2000, 2100)
+            elif key == "sent_on":
+                out[key] = V.parse_date(value)
+            else:
+                out[key] = _text(value, where, diag)
+        except V.BadValue as exc:
+            msg = {"department": "mã phòng, đơn vị không có trong kế hoạch"}.get(key, f"«{label}» không hợp lệ")
+            diag.error(msg, where, found=V.shown(value), expected=exc.expected,
+                       code="unknown_department" if key == "department" else "bad_value")
+            ok = False
+    return out if ok else None
+
+
+_INFO_EXPECTED = {
+    "period": "q1, 6m, q3, year (hoặc Quý I, 6 tháng, Quý III, Năm)",
+    "year": "năm bốn chữ số, ví dụ 2024",
+    "sent_on": V.DATE_EXPECTED,
+}
+
+
+def _find_header(sheet: _Sheet, columns: dict[str, str], required: tuple, diag: Diagnostics):
+    keys = {V.header_key(text): key for key, text in columns.items()}
+    best = None
+    for r, cells in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        hit = {}
+        for j, cell in enumerate(cells):
+            key = keys.get(V.header_key(cell)) if isinstance(cell, str) else None
+            if key and key not in hit:
+                hit[key] = (j, V.clean_text(cell))
+        if hit and (best is None or len(hit) > len(best[1])):
+            best = (r, hit)
+    if best is None:
+        diag.error("không tìm thấy dòng tiêu đề", sheet.where(),
+                   expected="dòng tiêu đề có các cột " + ", ".join(f"«{columns[k]}»" for k in required),
+                   code="missing_column")
+        return None
+    r, hit = best
+    missing = [k for k in required if k not in hit]
+    for k in missing:
+        diag.error(f"thiếu cột «{columns[k]}»", sheet.where(r + 1),
+                   expected="dòng tiêu đề có các cột " + ", ".join(f"«{columns[c]}»" for c in columns),
+                   code="missing_column")
+    return None if missing else best
+
+
+def _read_table(sheet: _Sheet, columns: dict[str, str], required: tuple, kind: str, plan: Plan, diag: Diagnostics):
+    header = _find_header(sheet, columns, required, diag)
+    if header is None:
+        return []
+    hr, hit = header
+    out = []
+    for r in range(hr + 1, len(sheet.rows)):
+        cells = sheet.rows[r]
+        raw = {k: (cells[j] if j < len(cells) else None) for k, (j, _) in hit.items()}
+        raw = {k: (None if V.clean_text(v) is None else v) for k, v in raw.items()}
+        if all(v is None for v in raw.values()):
+            continue
+        row = r + 1
+
+        def where(key, _hit=hit, _row=row):
+            return sheet.where(_row, _hit[key][1] if key in _hit else columns[key])
+
+        item = _READERS[kind](raw, where, plan, diag)
+        if item is not None:
+            out.append(item)
+    return out
+
+
+def _result(raw, where, plan: Plan, diag: Diagnostics) -> ResultRow | None:
+    ok = True
+    task = None
+    task_code = V.clean_text(raw.get("task"))
+    if task_code is not None:
+        task = next((t for t in plan.tasks if V.code_key(t.code) == V.code_key(task_code)), None)
+        if task is None and plan.tasks:
+            diag.error("mã nhiệm vụ không có trong kế hoạch", where("task"), found=task_code,
+                       expected="một mã nhiệm vụ của kế hoạch (ví dụ " + plan.tasks[0].code + ") hoặc để trống",
+                       code="unknown_task")
+            ok = False
+        elif task is not None:
+            task_code = task.code
+    text = _text(raw.get("text"), where("text"), diag)
+    progress_raw = raw.get("progress")
+    if text is None and progress_raw is None:
+        return None  # a pre-listed task left unanswered (or a stray Lĩnh vực)
+    try:
+        area = V.parse_int(raw.get("area"), 1, 8)
+        if area is None:
+            if task is None:
+                raise V.BadValue("một số nguyên từ 1 đến 8")
+            area = task.area
+    except V.BadValue as exc:
+        diag.error("Lĩnh vực không hợp lệ", where("area"), found=V.shown(raw.get("area")), expected=exc.expected,
+                   code="bad_area")
+        ok = False
+    progress = None
+    if progress_raw is not None:
+        try:
+            progress = V.parse_code(_text(progress_raw, where("progress"), diag), PROGRESS_TEXT)
+        except V.BadValue as exc:
+            diag.error("Tiến độ không hợp lệ", where("progress"), found=V.shown(progress_raw), expected=exc.expected,
+                       code="bad_progress")
+            ok = False
+    if text is None:
+        if task is None:
+            diag.error("thiếu nội dung Kết quả thực hiện", where("text"), expected="mô tả kết quả đã thực hiện",
+                       code="blank")
+            ok = False
+        else:
+            text = task.text
+    if not ok:
+        return None
+    return ResultRow(area=area, text=text, task_code=task_code, progress=progress,
+                     note=_text(raw.get("note"), where("note"), diag), where=where("text"))
+
+
+def _indicator(raw, where, plan: Plan, diag: Diagnostics) -> IndicatorRow | None:
+    code_text = V.clean_text(raw.get("code"))
+    if code_text is None:
+        diag.error("thiếu Mã chỉ tiêu", where("code"), expected="một mã chỉ tiêu của kế hoạch", code="blank")
+        return None
+    ind = next((i for i in plan.indicators if V.code_key(i.code) == V.code_key(code_text)), None)
+    if ind is None:
+        diag.error("mã chỉ tiêu không có trong kế hoạch", where("code"), found=code_text,
+                   expected="một trong: " + ", ".join(i.code for i in plan.indicators if i.source == "submissions"),
+                   code="unknown_indicator")
+        return None
+    value_raw, den_raw = raw.get("value"), raw.get("denominator")
+    if value_raw is None:
+        diag.error(f"chỉ tiêu {ind.code} thiếu Giá trị", where("value"),
+                   expected={"bool": V.YES_NO_EXPECTED}.get(ind.unit, V.NUMBER_EXPECTED), code="blank")
+        return None
+    note = _text(raw.get("note"), where("note"), diag)
+    try:
+        if ind.unit == "bool":
+            return IndicatorRow(ind.code, V.parse_bool(value_raw), None, note, where("value"))
+        value = V.parse_number(value_raw)
+    except V.BadValue as exc:
+        diag.error(f"Giá trị của chỉ tiêu {ind.code} không hợp lệ", where("value"), found=V.shown(value_raw),
+                   expected=exc.expected, code="bad_number")
+        return None
+    if ind.unit == "count":
+        return IndicatorRow(ind.code, value, None, note, where("value"))
+    if den_raw is None:
+        diag.error(f"chỉ tiêu tỷ lệ {ind.code} thiếu Mẫu số", where("denominator"),
+                   expected="mẫu số của tỷ lệ (Giá trị là tử số)", code="blank")
+        return None
+    try:
+        den = V.parse_number(den_raw)
+    except V.BadValue as exc:
+        diag.error(f"Mẫu số của chỉ tiêu {ind.code} không hợp lệ", where("denominator"), found=V.shown(den_raw),
+                   expected=exc.expected, code="bad_number")
+        return None
+    if value > den and ind.op not in ("<=", "<"):
+        diag.error(f"tử số (Giá trị) của chỉ tiêu {ind.code} lớn hơn Mẫu số", where("value"),
+                   found=f"{V.shown(value_raw)} > {V.shown(den_raw)}", expected="Giá trị nhỏ hơn hoặc bằng Mẫu số",
+                   code="numerator_above_denominator")
+        return None
+    return IndicatorRow(ind.code, value, den, note, where("value"))
+
+
+def _text_row(raw, where, plan: Plan, diag: Diagnostics) -> TextRow | None:
+    content = _text(raw.get("content"), where("content"), diag)
+    cause = _text(raw.get("cause"), where("cause"), diag) if "cause" in raw else None
+    if content is None:
+        diag.error("thiếu Nội dung", where("content"), expected="nội dung của dòng (hoặc xóa dòng)", code="blank")
+        return None
+    return TextRow(content, cause, where("content"))
+
+
+_READERS = {"results": _result, "indicators": _indicator, "shortcomings": _text_row,
+            "recommendations": _text_row, "directions": _text_row}
+
+
+def check_resubmissions(subs: list[Submission], diag: Diagnostics) -> None:
+    """Two workbooks of one (department, year, period) with the same Ngày gửi: error
+    (the later one replacing the earlier is the aggregate stage's business)."""
+    seen: dict[tuple, Submission] = {}
+    for sub in sorted(subs, key=lambda s: s.file):
+        key = (sub.department, sub.year, sub.period, sub.sent_on)
+        if key in seen:
+            other = seen[key]
+            diag.error(
+                f"hai tệp báo cáo của {sub.department}, kỳ {sub.period} năm {sub.year} có cùng Ngày gửi "
+                f"{sub.sent_on:%d/%m/%Y}: «{Path(other.file).name}» và «{Path(sub.file).name}»",
+                Location(sub.file, INFO), found=f"{sub.sent_on:%d/%m/%Y}",
+                expected="giữ một tệp (xóa tệp cũ) hoặc sửa Ngày gửi của bản gửi lại", code="same_sent_on")
+        else:
+            seen[key] = sub
+
+
+__all__ = ["read_submission", "check_resubmissions", "SHEETS", "INFO", "INFO_LABELS"]
