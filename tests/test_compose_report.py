@@ -271,8 +271,8 @@ def test_dossier_sentences(doc):
         "50 hồ sơ. Tổng số hồ sơ phải giải quyết là 1.284 hồ sơ.")
     assert part[2] == (
         "Đã giải quyết 1.200 hồ sơ (93,5% tổng số hồ sơ phải giải quyết), trong đó trước hạn 900 hồ sơ (75%), "
-        "đúng hạn 280 hồ sơ (23,3%), quá hạn 20 hồ sơ (1,7%); tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn đạt "
-        "98,3%. Đang giải quyết 84 hồ sơ, trong đó 80 hồ sơ còn trong hạn và 4 hồ sơ đã quá hạn.")
+        "đúng hạn 280 hồ sơ (23,3%), quá hạn 20 hồ sơ (1,7%); số hồ sơ giải quyết trước hạn và đúng hạn là "
+        "1.180 hồ sơ, đạt tỷ lệ 98,3%. Đang giải quyết 84 hồ sơ, trong đó 80 hồ sơ còn trong hạn và 4 hồ sơ đã quá hạn.")
     # no comparison without earlier figures
     assert not any("so với" in t for t in part)
 
@@ -453,7 +453,7 @@ def test_minimal_plan_other_agency():
     assert doc.subject == ("Kết quả thực hiện công tác cải cách hành chính quý I năm 2024",)
     assert texts(doc)[0] == ("Thực hiện Kế hoạch cải cách hành chính năm 2024 của Sở xây dựng (Sở). "
                              "Số liệu tính từ ngày 15/12/2023 đến ngày 14/3/2024.")
-    assert "Trong kỳ, Sở tiếp nhận 5 hồ sơ thủ tục hành chính, tất cả nộp trực tiếp; không có hồ sơ từ kỳ trước " \
+    assert "Trong kỳ, Sở tiếp nhận 5 hồ sơ thủ tục hành chính, tất cả đều nộp trực tiếp; không có hồ sơ từ kỳ trước " \
            "chuyển sang. Tổng số hồ sơ phải giải quyết là 5 hồ sơ." in texts(doc)
     assert doc.recipients == ("- UBND Thành phố (để b/c);", "- Lưu: VT.")
     assert doc.signature.title_lines == ("GIÁM ĐỐC",)
@@ -507,3 +507,19 @@ def test_plain_and_overrides():
         "- UBND tỉnh (để b/c);", "- Lưu: VT, VP(nqh).")
     from reportgen.plan import Signer
     assert common.signature(plan, Signer(title="Trưởng ban", name="Nguyễn Trung Kiên")).title_lines == ("TRƯỞNG BAN",)
+
+
+@pytest.mark.parametrize("stats,expected", [
+    (DossierStats(received=3, total=3, online=3, resolved=3, early=3),
+     ["Trong kỳ, Ban tiếp nhận 3 hồ sơ thủ tục hành chính, tất cả đều nộp trực tuyến; không có hồ sơ từ kỳ trước "
+      "chuyển sang. Tổng số hồ sơ phải giải quyết là 3 hồ sơ.",
+      "Đã giải quyết 3 hồ sơ (100% tổng số hồ sơ phải giải quyết), tất cả đều được giải quyết trước hạn. "
+      "Không còn hồ sơ đang giải quyết."]),
+    (DossierStats(carried_over=4, total=4, pending=4, pending_overdue=4),
+     ["Trong kỳ, Ban không tiếp nhận hồ sơ thủ tục hành chính mới; từ kỳ trước chuyển sang 4 hồ sơ. "
+      "Tổng số hồ sơ phải giải quyết là 4 hồ sơ.",
+      "Trong kỳ chưa có hồ sơ nào được giải quyết xong. Đang giải quyết 4 hồ sơ, tất cả đã quá hạn giải quyết."]),
+])
+def test_dossier_edge_cases(stats, expected):
+    from reportgen.compose.sentences import dossier_paragraphs
+    assert dossier_paragraphs(stats, "Ban") == expected

@@ -164,7 +164,10 @@ def dossier_paragraphs(stats: DossierStats, agency_short: str) -> list[str]:
             f"Trong kỳ, {agency_short} không tiếp nhận hồ sơ thủ tục hành chính nào và không có hồ sơ "
             "từ kỳ trước chuyển sang."
         ]
-    first = f"Trong kỳ, {agency_short} tiếp nhận {_n(stats.received)} hồ sơ thủ tục hành chính"
+    if stats.received:
+        first = f"Trong kỳ, {agency_short} tiếp nhận {_n(stats.received)} hồ sơ thủ tục hành chính"
+    else:
+        first = f"Trong kỳ, {agency_short} không tiếp nhận hồ sơ thủ tục hành chính mới"
     if stats.received:
         parts = []
         for count, label in ((stats.online, "trực tuyến"), (stats.direct, "trực tiếp"),
@@ -174,7 +177,7 @@ def dossier_paragraphs(stats: DossierStats, agency_short: str) -> list[str]:
         channels = [(c, lab) for c, lab in ((stats.online, "trực tuyến"), (stats.direct, "trực tiếp"),
                     (stats.postal, "qua dịch vụ bưu chính công ích")) if c]
         if len(channels) == 1 and channels[0][0] == stats.received:
-            first += f", tất cả nộp {channels[0][1]}"
+            first += f", tất cả đều nộp {channels[0][1]}"
         elif len(parts) == 1:
             first += f", trong đó {parts[0]}"
         elif parts:
@@ -187,20 +190,21 @@ def dossier_paragraphs(stats: DossierStats, agency_short: str) -> list[str]:
 
     if stats.resolved:
         second = (f"Đã giải quyết {_n(stats.resolved)} hồ sơ ({_share(stats.resolved, stats.total)} tổng số hồ sơ "
-                  "phải giải quyết), trong đó")
-        parts = []
-        if stats.early:
-            parts.append(f"trước hạn {_n(stats.early)} hồ sơ ({_share(stats.early, stats.resolved)})")
-        if stats.on_time:
-            parts.append(f"đúng hạn {_n(stats.on_time)} hồ sơ ({_share(stats.on_time, stats.resolved)})")
-        if stats.late:
-            parts.append(f"quá hạn {_n(stats.late)} hồ sơ ({_share(stats.late, stats.resolved)})")
-        second += " " + ", ".join(parts)
+                  "phải giải quyết)")
+        kinds = [(c, lab) for c, lab in ((stats.early, "trước hạn"), (stats.on_time, "đúng hạn"),
+                                         (stats.late, "quá hạn")) if c]
         in_time = stats.early + stats.on_time
-        second += (f"; tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn đạt "
-                   f"{_share(in_time, stats.resolved)}")
-        if not stats.late:
-            second += ", không có hồ sơ giải quyết quá hạn"
+        if len(kinds) == 1:
+            verb = "đều giải quyết" if kinds[0][1] == "quá hạn" else "đều được giải quyết"
+            second += f", tất cả {verb} {kinds[0][1]}"
+        else:
+            second += ", trong đó " + ", ".join(
+                f"{lab} {_n(c)} hồ sơ ({_share(c, stats.resolved)})" for c, lab in kinds)
+            if in_time:
+                second += (f"; số hồ sơ giải quyết trước hạn và đúng hạn là {_n(in_time)} hồ sơ, đạt tỷ lệ "
+                           f"{_share(in_time, stats.resolved)}")
+            if not stats.late:
+                second += ", không có hồ sơ giải quyết quá hạn"
         second += "."
     else:
         second = "Trong kỳ chưa có hồ sơ nào được giải quyết xong."
