@@ -8,7 +8,8 @@ a minimal streaming .xlsx writer (inline strings, real Excel dates), so a millio
 rows take seconds. The same seed gives the same file. Dossiers spread over the
 plan's departments; Ngày tiếp nhận runs from a month before the earliest period
 start to the latest period end; Hạn xử lý and Ngày trả kết quả are never before
-Ngày tiếp nhận; about 8% are still pending (blank Ngày trả kết quả).
+Ngày tiếp nhận; about 8% are still pending (blank Ngày trả kết quả). Mã hồ sơ are HS<year>-0000001... from `first_id`: give
+logs meant to be read together distinct ranges.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _window(plan: Plan) -> tuple[np.datetime64, np.datetime64]:
     return np.datetime64(start, "D"), np.datetime64(end, "D")
 
 
-def generate_dossiers(rows: int, plan: Plan, seed: int = 0) -> dict[str, np.ndarray]:
+def generate_dossiers(rows: int, plan: Plan, seed: int = 0, first_id: int = 1) -> dict[str, np.ndarray]:
     """Column arrays (keys: DOSSIER_COLUMNS keys). Dates are datetime64[D]
     (NaT for pending); coded columns hold the Vietnamese texts ("" for blank)."""
     rng = np.random.default_rng(seed)
@@ -66,7 +67,7 @@ def generate_dossiers(rows: int, plan: Plan, seed: int = 0) -> dict[str, np.ndar
     paid = np.where(fee, yes_no[(rng.random(rows) < 0.6).astype(int)], "")
     ratings = np.array(list(RATINGS.values()) + [""], dtype=object)
     prefix = f"HS{plan.year}-"
-    ids = np.char.add(prefix, np.char.zfill(np.arange(1, rows + 1).astype(str), 7)).astype(object)
+    ids = np.char.add(prefix, np.char.zfill(np.arange(first_id, first_id + rows).astype(str), 7)).astype(object)
     return {
         "id": ids,
         "department": depts[rng.integers(0, len(depts), rows)],
@@ -90,10 +91,11 @@ def _date_text(values: np.ndarray) -> pa.Array:
     return pc.strftime(ts, format="%d/%m/%Y")
 
 
-def write_dossier_csv(path: Path, rows: int, plan: Plan, seed: int = 0, encoding: str = "utf-8") -> Path:
+def write_dossier_csv(path: Path, rows: int, plan: Plan, seed: int = 0, encoding: str = "utf-8",
+                      first_id: int = 1) -> Path:
     """A valid dossier log as CSV (UTF-8; dates dd/mm/yyyy). `encoding` may be
     "utf-8-sig" or "utf-16" to test those (slower: re-encoded in Python)."""
-    cols = generate_dossiers(rows, plan, seed)
+    cols = generate_dossiers(rows, plan, seed, first_id)
     arrays = []
     for key in DOSSIER_COLUMNS:
         values = cols[key]
@@ -187,10 +189,10 @@ def _cells(values: np.ndarray, letter: str, rownums: pa.Array) -> pa.Array:
 
 
 def write_dossier_xlsx(path: Path, rows: int, plan: Plan, seed: int = 0, title: bool = True,
-                       sheet_name: str = "Danh sách hồ sơ") -> Path:
+                       sheet_name: str = "Danh sách hồ sơ", first_id: int = 1) -> Path:
     """A valid dossier log as .xlsx: real Excel dates, and (with `title`) a
     one-stop-system style title block with merged cells above the header row."""
-    cols = generate_dossiers(rows, plan, seed)
+    cols = generate_dossiers(rows, plan, seed, first_id)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     head_rows = []

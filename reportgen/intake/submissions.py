@@ -165,9 +165,10 @@ def _find_header(sheet: _Sheet, columns: dict[str, str], required: tuple, diag: 
         if hit and (best is None or len(hit) > len(best[1])):
             best = (r, hit)
     if best is None:
-        diag.error("không tìm thấy dòng tiêu đề", sheet.where(),
-                   expected="dòng tiêu đề có các cột " + ", ".join(f"«{columns[k]}»" for k in required),
-                   code="missing_column")
+        for k in required:
+            diag.error(f"thiếu cột «{columns[k]}» (không tìm thấy dòng tiêu đề)", sheet.where(1),
+                       expected="dòng tiêu đề có các cột " + ", ".join(f"«{columns[c]}»" for c in columns),
+                       code="missing_column")
         return None
     r, hit = best
     missing = [k for k in required if k not in hit]
