@@ -163,9 +163,20 @@ def _report_inputs(folder: Path, rows: int) -> Path:
     return year / "tthc" / "dossiers.csv"
 
 
-def _run_report(inputs: Path, outputs: Path) -> dict:
-    return measure([sys.executable, "-m", "reportgen.cli", "report", "--period", PERIOD,
-                    "--inputs", str(inputs), "--outputs", str(outputs)])
+def _run_report(inputs: Path, outputs: Path, runs: int = 2) -> dict:
+    """The best (shortest) of `runs` runs, each into its own OUTPUTS; peak memory
+    is the largest seen. Stops at the first failure."""
+    best = None
+    for i in range(runs):
+        result = measure([sys.executable, "-m", "reportgen.cli", "report", "--period", PERIOD,
+                          "--inputs", str(inputs), "--outputs", str(outputs / str(i))])
+        if result["rc"] != 0:
+            return result
+        if best is None:
+            best = result
+        else:
+            best = {**min(best, result, key=lambda r: r["wall"]), "peak_mb": max(best["peak_mb"], result["peak_mb"])}
+    return best
 
 
 def _not_written(result: dict) -> bool:
@@ -214,6 +225,7 @@ def main() -> int:
         extra = big["wall"] - tiny["wall"]
         ratio = extra / parse["seconds"]
         print(f"  CSV: {size_mb:.0f} MB; pyarrow read_csv: {parse['seconds']:.2f} s (đỉnh {parse['peak_mb']:.0f} MB)")
+        print("  (thời gian: lần nhanh nhất của 2 lần chạy)")
         print(f"  report trên sổ nhỏ (chi phí cố định): {tiny['wall']:.2f} s, đỉnh {tiny['peak_mb']:.0f} MB")
         print(f"  report trên {ROWS:,} hồ sơ: {big['wall']:.2f} s, đỉnh {big['peak_mb']:.0f} MB")
         verdict = "ĐẠT" if ratio <= TARGET_RATIO and big["peak_mb"] < MEMORY_LIMIT_MB else "CHƯA ĐẠT"
