@@ -56,6 +56,7 @@ AREA_NAMES = {
     8: "Đánh giá tác động của CCHC",
 }
 OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+SHOWN_ELSEWHERE = {"other_period", "superseded_submission"}  # warning codes with a table of their own
 STAT_TEXT = {
     "received": "hồ sơ tiếp nhận trong kỳ",
     "resolved": "hồ sơ đã giải quyết",
@@ -93,7 +94,7 @@ class Review:
     missing: list[Row] = field(default_factory=list)  # code, name
     late: list[Row] = field(default_factory=list)  # code, name, Ngày gửi, days late
     superseded: list[Row] = field(default_factory=list)
-    other_period: list[str] = field(default_factory=list)
+    other_period: list[Row] = field(default_factory=list)  # file, why it is left out
     warnings: list[str] = field(default_factory=list)
     not_met: list[Row] = field(default_factory=list)  # code, name, figure, target
     no_data: list[Row] = field(default_factory=list)  # code, name, target
@@ -135,8 +136,12 @@ def build_review(plan: Plan, report: PeriodReport) -> Review:
         Row([s.department, Path(s.file).name, d(s.sent_on), Path(s.replaced_by).name, d(s.replaced_sent_on)])
         for s in subs.superseded
     ]
-    review.other_period = [Path(f).name for f in subs.other_period]
-    review.warnings = [p.format_vi() for p in report.warnings]
+    # Warnings about files left out or replaced are shown in their own tables.
+    reasons = {Path(p.where.file or "").name: p.message for p in report.warnings if p.code == "other_period"}
+    review.other_period = [
+        Row([Path(f).name, _capital(reasons.get(Path(f).name, "báo cáo của kỳ khác"))]) for f in subs.other_period
+    ]
+    review.warnings = [p.format_vi() for p in report.warnings if p.code not in SHOWN_ELSEWHERE]
     for ind in cur.indicators.values():
         figure, target = value_text(ind), target_text(ind)
         review.indicators.append(
@@ -148,6 +153,10 @@ def build_review(plan: Plan, report: PeriodReport) -> Review:
             review.no_data.append(Row([ind.code, ind.name, target]))
     review.odd = odd_figures(plan, report)
     return review
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _days_late(sent_on: dt.date, due_before: dt.date) -> int:
@@ -206,9 +215,9 @@ def _count_jump(old, new) -> bool:
 
 
 def _signed_points(old, new) -> str:
-    points = (Fraction(new) - Fraction(old)) * 100
-    sign = "+" if points > 0 else "−"
-    return f"{sign}{vi_format.number(abs(points))} điểm %"
+    change = Fraction(new) - Fraction(old)
+    sign = "+" if change > 0 else "−"
+    return f"{sign}{vi_format.percent(abs(change)).removesuffix('%')} điểm %"
 
 
 def _relative(old, new) -> str:
