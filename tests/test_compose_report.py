@@ -286,9 +286,20 @@ def test_comparison_with_last_year_and_previous():
     doc = compose_report(*build(plan, last_year=last, previous=prev))
     lines = texts(doc)
     assert ("Số hồ sơ tiếp nhận trong kỳ tăng 23,4% so với cùng kỳ năm trước (1.000 hồ sơ) "
-            "và bằng kỳ trước (1.234 hồ sơ).") in lines
+            "và bằng kỳ trước (6 tháng đầu năm 2024: 1.234 hồ sơ).") in lines
     assert ("Tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn tăng 3,3 điểm phần trăm so với cùng kỳ năm trước (95%) "
-            "và tăng 0,8 điểm phần trăm so với kỳ trước (97,5%).") in lines
+            "và tăng 0,8 điểm phần trăm so với kỳ trước (6 tháng đầu năm 2024: 97,5%).") in lines
+
+
+def test_previous_period_of_another_length_compares_rates_only():
+    plan = sample_plan(periods={"q1": {"start": D(2023, 12, 10), "end": D(2024, 3, 9), "due_before": D(2024, 3, 14)},
+                                "6m": {"start": D(2023, 12, 10), "end": D(2024, 6, 9), "due_before": D(2024, 6, 14)}})
+    prev = period_figures(plan, period="q1", tthc=DossierStats(received=500, total=500, online=500, resolved=500,
+                                                               early=500))
+    doc = compose_report(*build(plan, previous=prev))
+    compared = [t for t in texts(doc) if "so với kỳ trước" in t]
+    assert compared == ["Tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn giảm 1,7 điểm phần trăm so với kỳ trước "
+                        "(quý I năm 2024: 100%)."]
 
 
 def test_no_dossiers_sentence():
@@ -304,8 +315,9 @@ def test_strengths(doc):
     part = section(doc, "1. Ưu điểm", "2. Tồn tại, hạn chế và nguyên nhân")
     assert part[0] == ("- Đạt 2/5 chỉ tiêu đã có số liệu đánh giá: ban hành kế hoạch CCHC năm của Ban; "
                        "số hoạt động theo dõi thi hành pháp luật đã thực hiện (3).")
-    assert part[1] == ("- Hoàn thành 1/3 nhiệm vụ của Kế hoạch cải cách hành chính năm 2024 (mã nhiệm vụ: NV01), "
-                       "cùng 2 nội dung công việc khác.")
+    assert part[1] == ("- Hoàn thành 1/3 nhiệm vụ của Kế hoạch cải cách hành chính năm 2024 (công tác chỉ đạo, điều hành: "
+                       "1/1; cải cách thủ tục hành chính: 0/1; xây dựng, phát triển chính quyền điện tử, chính quyền "
+                       "số: 0/1), cùng 2 nội dung công việc khác.")
     assert part[2] == "- 3/3 phòng, đơn vị gửi báo cáo đầy đủ, đúng hạn."
 
 
@@ -342,9 +354,19 @@ def test_directions_and_unfinished_tasks(doc):
     assert part == [
         "- Tiếp tục rà soát quy trình nội bộ (Văn phòng).",
         "Các nhiệm vụ chưa hoàn thành, cần tiếp tục triển khai:",
-        "- Tiếp tục thực hiện: duy trì Trang thông tin điện tử & cổng <DVC> {{x}} (Văn phòng).",
-        "- Rà soát, đơn giản hóa TTHC (NV02; Phòng Quản lý Đầu tư; thời hạn: Quý II).",
+        "- Rà soát, đơn giản hóa TTHC (NV02; Phòng Quản lý Đầu tư; chưa báo cáo kết quả; thời hạn: Quý II).",
+        "- Duy trì Trang thông tin điện tử (NV03; Văn phòng; đang thực hiện).",
     ]
+
+
+def test_unfinished_rows_without_plan_task():
+    plan = sample_plan(tasks=[])
+    subs = [sub("VP", results=[ResultRow(2, "Rà soát văn bản QPPL. Đã xong 5/10 văn bản", progress="dang_thuc_hien"),
+                               ResultRow(2, "Rà soát văn bản QPPL", task_code="X9", progress="chua_thuc_hien")])]
+    doc = compose_report(*build(plan, submissions=subs))
+    part = section(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", "V. ĐỀ XUẤT, KIẾN NGHỊ")
+    assert part == ["Các nhiệm vụ chưa hoàn thành, cần tiếp tục triển khai:",
+                    "- Rà soát văn bản QPPL (Văn phòng; đang thực hiện)."]
 
 
 def test_no_recommendations_and_closing(doc):

@@ -16,7 +16,7 @@ from ..figures import IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import subject_phrase
 from ..plan import Plan
 from . import vi_format
-from .appendices import appendices
+from .appendices import AREA_TITLES, appendices
 from .common import (
     agency_intro,
     appendix_note,
@@ -58,6 +58,8 @@ AREA_HEADINGS = {
     7: "Xây dựng, phát triển chính quyền điện tử, chính quyền số",
     8: "Đánh giá tác động của CCHC",
 }
+
+PROGRESS_NOTE = {"dang_thuc_hien": "đang thực hiện", "chua_thuc_hien": "chưa thực hiện"}
 
 NO_CONTENT = "Trong kỳ, các phòng, đơn vị chưa báo cáo kết quả về nội dung này."
 
@@ -127,8 +129,10 @@ def item_text(plan: Plan, item: Item, *, show_progress: bool = True) -> str:
     text = as_sentence(item.text)
     body = text[:-1] if text.endswith(".") else text
     notes = [_who(plan, item)]
-    if show_progress and item.progress in ("dang_thuc_hien", "chua_thuc_hien"):
-        notes.append("đang thực hiện" if item.progress == "dang_thuc_hien" else "chưa thực hiện")
+    key = text_key(item.text)
+    if show_progress and item.progress in PROGRESS_NOTE and not any(
+            w in key for w in ("đang thực hiện", "đang triển khai", "chưa thực hiện", "chưa triển khai")):
+        notes.append(PROGRESS_NOTE[item.progress])
     notes = [n for n in notes if n]
     return f"{body} ({'; '.join(notes)})." if notes else text
 
@@ -236,6 +240,23 @@ def _completed_task_codes(ctx: _Context) -> list[str]:
     return sorted(codes, key=lambda c: known.index(c) if c in known else len(known))
 
 
+def _tasks_done(ctx: _Context, codes: list[str]) -> str:
+    """'23/52 nhiệm vụ của Kế hoạch ... (công tác chỉ đạo, điều hành: 4/8; ...)'
+    with the plan's tasks; without them, the codes reported completed."""
+    plan = ctx.plan
+    head = f"nhiệm vụ của Kế hoạch cải cách hành chính năm {plan.year}"
+    if not plan.tasks:
+        return f"{len(codes)} {head} (mã nhiệm vụ: {', '.join(codes)})"
+    done = set(codes)
+    per_area = []
+    for area in sorted({t.area for t in plan.tasks}):
+        tasks = [t for t in plan.tasks if t.area == area]
+        title = lower_first(AREA_TITLES.get(area, f"lĩnh vực {area}"))
+        per_area.append(f"{title}: {sum(t.code in done for t in tasks)}/{len(tasks)}")
+    count = sum(t.code in done for t in plan.tasks)
+    return f"{count}/{len(plan.tasks)} {head} ({'; '.join(per_area)})"
+
+
 def strengths(ctx: _Context) -> list[Paragraph]:
     """Ưu điểm: targets met, completed tasks, submissions complete and on time."""
     out = []
@@ -249,10 +270,7 @@ def strengths(ctx: _Context) -> list[Paragraph]:
     codes = _completed_task_codes(ctx)
     others = sum(1 for s in ctx.submissions for r in s.results if r.progress == "hoan_thanh" and not r.task_code)
     if codes:
-        total = len(ctx.plan.tasks)
-        count = f"{len(codes)}/{total}" if total else str(len(codes))
-        text = (f"Hoàn thành {count} nhiệm vụ của Kế hoạch cải cách hành chính năm {ctx.plan.year} "
-                f"(mã nhiệm vụ: {', '.join(codes)})")
+        text = f"Hoàn thành {_tasks_done(ctx, codes)}"
         if others:
             text += f", cùng {others} nội dung công việc khác"
         out.append(_bullet(text + "."))
@@ -324,23 +342,32 @@ def section_directions(ctx: _Context) -> list[Paragraph]:
     out += [_bullet(item_text(ctx.plan, item)) for item in directions]
 
     unfinished: list[str] = []
-    covered: set[str] = set()
     completed = set(_completed_task_codes(ctx))
-    rows = [(s.department, r) for s in ctx.submissions for r in s.results
-            if r.progress in ("dang_thuc_hien", "chua_thuc_hien")]
-    for item in merge_rows((d, r.text, r.progress, None) for d, r in rows):
-        verb = "Tiếp tục thực hiện" if item.progress == "dang_thuc_hien" else "Triển khai thực hiện"
-        unfinished.append(f"{verb}: {lower_first(as_clause(item.text))} ({_who(ctx.plan, item)}).")
-        covered.update(r.task_code for d, r in rows if r.task_code and text_key(r.text) == text_key(item.text))
+    task_codes = {t.code for t in ctx.plan.tasks}
+    progress_of: dict[str, str] = {}  # plan task -> progress reported (in progress beats not started)
+    loose = []  # unfinished rows that name no task of the plan
+    for s in ctx.submissions:
+        for r in s.results:
+            if r.progress not in ("dang_thuc_hien", "chua_thuc_hien"):
+                continue
+            if r.task_code in task_codes:
+                if progress_of.get(r.task_code) != "dang_thuc_hien":
+                    progress_of[r.task_code] = r.progress
+            else:
+                loose.append((s.department, first_sentence(r.text), r.progress, None))
     for task in ctx.plan.tasks:
-        if task.code in completed or task.code in covered:
+        if task.code in completed:
             continue
         notes = [task.code]
         if task.owner:
             notes.append(department_name(ctx.plan, task.owner))
+        notes.append(PROGRESS_NOTE.get(progress_of.get(task.code), "chưa báo cáo kết quả"))
         if task.deadline and task.deadline.strip():
             notes.append(f"thời hạn: {clean(task.deadline)}")
         unfinished.append(f"{capitalize_first(first_sentence(plain(task.text)))} ({'; '.join(notes)}).")
+    for item in merge_rows(loose):
+        notes = [_who(ctx.plan, item), PROGRESS_NOTE[item.progress]]
+        unfinished.append(f"{capitalize_first(first_sentence(item.text))} ({'; '.join(notes)}).")
     if unfinished:
         out.append(_body("Các nhiệm vụ chưa hoàn thành, cần tiếp tục triển khai:"))
         out += [_bullet(text) for text in unfinished]

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Optional
 
 from ..figures import DossierStats, IndicatorResult, PeriodFigures
+from ..periods import subject_phrase
 from . import vi_format
 from .common import capitalize_first, lower_first
 
@@ -242,13 +243,21 @@ def _change_points(current: Fraction, before: Fraction) -> str:
     return f"{word} {points} điểm phần trăm"
 
 
+def _comparable_windows(a: PeriodFigures, b: PeriodFigures) -> bool:
+    """Counts compare only over windows of about the same length: a 6-month
+    total against a quarter's says nothing (rates still compare)."""
+    da, db = (a.end - a.start).days + 1, (b.end - b.start).days + 1
+    return abs(da - db) <= 0.1 * max(da, db)
+
+
 def comparison_sentences(current: PeriodFigures, previous: Optional[PeriodFigures],
                          last_year: Optional[PeriodFigures]) -> list[str]:
     """'Số hồ sơ tiếp nhận tăng 12,3% so với cùng kỳ năm trước (1.099 hồ sơ) ...'.
 
     Received dossiers as a percentage change, the share resolved early or on time
     as a change in percentage points; each against the same period of last year
-    and against the previous period, when their figures exist.
+    and against the previous period (named: "quý I năm 2024"), when their figures
+    exist. Counts are compared only over windows of about the same length.
     """
     out = []
     received_parts, rate_parts = [], []
@@ -258,20 +267,23 @@ def comparison_sentences(current: PeriodFigures, previous: Optional[PeriodFigure
         if other is None:
             continue
         o = other.tthc
-        change = _change_percent(cur.received, o.received)
-        if change == "bằng":
-            received_parts.append(f"bằng {label} ({_n(o.received)} hồ sơ)")
-        elif change:
-            received_parts.append(f"{change} so với {label} ({_n(o.received)} hồ sơ)")
-        elif cur.received:
-            received_parts.append(f"tăng {_n(cur.received)} hồ sơ so với {label} (không có hồ sơ)")
+        # the previous period's name when it is not obvious ("kỳ trước" of a 6-month report is quý I)
+        named = "" if other is last_year else f"{subject_phrase(other.period, other.year)}: "
+        if _comparable_windows(current, other):
+            change = _change_percent(cur.received, o.received)
+            if change == "bằng":
+                received_parts.append(f"bằng {label} ({named}{_n(o.received)} hồ sơ)")
+            elif change:
+                received_parts.append(f"{change} so với {label} ({named}{_n(o.received)} hồ sơ)")
+            elif cur.received:
+                received_parts.append(f"tăng {_n(cur.received)} hồ sơ so với {label} ({named}không có hồ sơ)")
         if cur_rate is not None and o.resolved:
             o_rate = Fraction(o.early + o.on_time, o.resolved)
             change = _change_points(cur_rate, o_rate)
             if change == "bằng":
-                rate_parts.append(f"bằng {label} ({vi_format.percent(o_rate)})")
+                rate_parts.append(f"bằng {label} ({named}{vi_format.percent(o_rate)})")
             else:
-                rate_parts.append(f"{change} so với {label} ({vi_format.percent(o_rate)})")
+                rate_parts.append(f"{change} so với {label} ({named}{vi_format.percent(o_rate)})")
     if received_parts:
         out.append("Số hồ sơ tiếp nhận trong kỳ " + " và ".join(received_parts) + ".")
     if rate_parts:
