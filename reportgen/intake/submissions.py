@@ -9,7 +9,9 @@ per sheet (a sheet that is there must have them; the others are optional):
 - Tồn tại, hạn chế: Nội dung (Nguyên nhân optional); Kiến nghị, Phương hướng: Nội dung
 
 A `Kết quả` row pre-listed by `make forms` (Lĩnh vực and Mã nhiệm vụ only) that the
-department left without Kết quả thực hiện and Tiến độ is skipped: nothing reported.
+department left without Kết quả thực hiện and Tiến độ is skipped: nothing reported;
+so is a `Số liệu` row pre-listed by the form (its "Tên chỉ tiêu (tham khảo)" filled)
+left without Giá trị and Mẫu số. A row typed with a code and no Giá trị is an error.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ INFO = "Thông tin"
 SHEETS = {
     "results": ("Kết quả", {"area": "Lĩnh vực", "task": "Mã nhiệm vụ", "text": "Kết quả thực hiện",
                             "progress": "Tiến độ", "note": "Ghi chú"}, ("area", "text", "progress")),
-    "indicators": ("Số liệu", {"code": "Mã chỉ tiêu", "value": "Giá trị", "denominator": "Mẫu số", "note": "Ghi chú"},
+    "indicators": ("Số liệu", {"code": "Mã chỉ tiêu", "value": "Giá trị", "denominator": "Mẫu số", "note": "Ghi chú",
+                               "hint": "Tên chỉ tiêu (tham khảo)"},
                    ("code", "value", "denominator")),
     "shortcomings": ("Tồn tại, hạn chế", {"content": "Nội dung", "cause": "Nguyên nhân"}, ("content",)),
     "recommendations": ("Kiến nghị", {"content": "Nội dung"}, ("content",)),
@@ -262,6 +265,8 @@ def _indicator(raw, where, plan: Plan, diag: Diagnostics) -> IndicatorRow | None
                    code="unknown_indicator")
         return None
     value_raw, den_raw = raw.get("value"), raw.get("denominator")
+    if value_raw is None and den_raw is None and raw.get("hint") is not None:
+        return None  # pre-listed by `make forms` and left blank: not reported
     if value_raw is None:
         diag.error(f"chỉ tiêu {ind.code} thiếu Giá trị", where("value"),
                    expected={"bool": V.YES_NO_EXPECTED}.get(ind.unit, V.NUMBER_EXPECTED), code="blank")
