@@ -253,3 +253,13 @@ def test_symbol_and_names():
 def test_a_bad_number_is_a_usage_error(inputs, outputs):
     with pytest.raises(UsageError):
         issue(inputs, outputs, number=0)
+
+
+def test_verify_a_read_only_archive(inputs, outputs, monkeypatch):
+    issue(inputs, outputs)
+
+    def no_lock_file(folder, wait=None):
+        raise OSError(30, "Read-only file system", str(folder))
+
+    monkeypatch.setattr(archive, "folder_lock", no_lock_file)
+    assert verify_archive(outputs) == 0

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -334,7 +335,12 @@ def verify_archive(outputs: Path) -> int:
     if not root.is_dir():
         print(f"Chưa có văn bản nào được lưu trữ trong «{root}».")
         return 0
-    with folder_lock(root):
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(folder_lock(root))
+        except OSError as exc:  # an archive on read-only media: nobody can write it either
+            if not isinstance(exc, PermissionError) and exc.errno != errno.EROFS:
+                raise
         problems, issues, checked = _verify(root)
     if problems:
         for problem in problems:
