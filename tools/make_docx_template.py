@@ -288,7 +288,6 @@ def _styles(doc) -> None:
     _pstyle(doc, "ND30BangTieuDe", "ND30 Bảng - tiêu đề", base="ND30Bang", align=C, bold=True)
     _pstyle(doc, "ND30BangNhom", "ND30 Bảng - nhóm", base="ND30Bang", align=L, bold=True)
     _pstyle(doc, "ND30BangChu", "ND30 Bảng - chữ", base="ND30Bang", align=L)
-    _pstyle(doc, "ND30BangSoCot", "ND30 Bảng - số cột", base="ND30Bang", align=C, italic=True, size=11)
 
     # Carrier of a section break: 1 pt high so it never adds a line or a page.
     _pstyle(doc, "ND30NgatPhan", "ND30 Ngắt phần", size=1, before=Pt(0), after=Pt(0), exact=Pt(1))
@@ -561,7 +560,7 @@ def build(out: Path = OUT) -> Path:
     num_w = (land_w - Cm(1.2).twips - Cm(4.8).twips) // 11
     widths = [Cm(1.2), Cm(4.8)] + [Twips(num_w)] * 11
     t = _table(doc, widths, borders=True)
-    h1, h2, h3, h4 = (_row(t, header=True) for _ in range(4))
+    h1, h2, h3 = (_row(t, header=True) for _ in range(3))
     # level 1
     stt = h1.cells[0].merge(h3.cells[0])
     unit = h1.cells[1].merge(h3.cells[1])
@@ -582,7 +581,6 @@ def build(out: Path = OUT) -> Path:
     for cell, text in zip(lvl2, ["Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số",
                                  "Trong hạn", "Quá hạn"]):
         _first(cell, text, "ND30BangTieuDe")
-    _cells_text(h4, [(f"({i})", "ND30BangSoCot") for i in range(1, 14)])
     fields = ["total", "online", "direct_postal", "carried_over", "resolved", "early", "on_time",
               "late", "pending", "pending_in_time", "pending_overdue"]
     _tag_row(t, "{%tr for l in ap.table.lines %}")
