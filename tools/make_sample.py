@@ -79,10 +79,10 @@ def nfc(text: str) -> str:
 # --------------------------------------------------------------------------- #
 # key, Thủ tục, Lĩnh vực, Đơn vị, working days, fee, weight, late share, online bias
 PROCEDURES = [
-    ("dt_cap", "Cấp Giấy chứng nhận đăng ký đầu tư đối với dự án không thuộc diện chấp thuận chủ trương đầu tư", "Đầu tư", "QLDT", 15, False, 0.032, 0.006, 0.0),
-    ("dt_dc", "Điều chỉnh Giấy chứng nhận đăng ký đầu tư đối với dự án không thuộc diện chấp thuận điều chỉnh chủ trương đầu tư", "Đầu tư", "QLDT", 10, False, 0.095, 0.008, 0.0),
+    ("dt_cap", "Cấp Giấy chứng nhận đăng ký đầu tư đối với dự án không thuộc diện chấp thuận chủ trương đầu tư", "Đầu tư", "QLDT", 15, False, 0.016, 0.006, 0.0),
+    ("dt_dc", "Điều chỉnh Giấy chứng nhận đăng ký đầu tư đối với dự án không thuộc diện chấp thuận điều chỉnh chủ trương đầu tư", "Đầu tư", "QLDT", 10, False, 0.080, 0.008, 0.0),
     ("dt_caplai", "Cấp lại Giấy chứng nhận đăng ký đầu tư", "Đầu tư", "QLDT", 5, False, 0.006, 0.0, 0.05),
-    ("dt_chamdut", "Chấm dứt hoạt động của dự án đầu tư", "Đầu tư", "QLDT", 15, False, 0.005, 0.0, -0.1),
+    ("dt_chamdut", "Chấm dứt hoạt động của dự án đầu tư", "Đầu tư", "QLDT", 15, False, 0.003, 0.0, -0.1),
     ("dt_gopvon", "Góp vốn, mua cổ phần, mua phần vốn góp của nhà đầu tư nước ngoài vào tổ chức kinh tế", "Đầu tư", "QLDT", 15, False, 0.014, 0.0, 0.0),
     ("co", "Cấp Giấy chứng nhận xuất xứ hàng hóa (C/O) ưu đãi", "Thương mại", "QLDN", 1, False, 0.160, 0.004, 0.12),
     ("vpdd", "Cấp Giấy phép thành lập Văn phòng đại diện của thương nhân nước ngoài tại Việt Nam", "Thương mại", "QLDN", 7, True, 0.004, 0.0, -0.1),
@@ -91,7 +91,7 @@ PROCEDURES = [
     ("xd_gp", "Cấp giấy phép xây dựng mới đối với công trình trong khu công nghiệp", "Xây dựng", "QHXD", 20, True, 0.034, 0.03, -0.05),
     ("xd_dcgp", "Điều chỉnh, gia hạn giấy phép xây dựng", "Xây dựng", "QHXD", 10, True, 0.008, 0.01, 0.0),
     ("xd_tk", "Thẩm định thiết kế cơ sở, Báo cáo nghiên cứu khả thi đầu tư xây dựng", "Xây dựng", "QHXD", 20, True, 0.018, 0.07, -0.2),
-    ("xd_qh", "Thẩm định nhiệm vụ, đồ án quy hoạch chi tiết xây dựng tỷ lệ 1/500", "Xây dựng", "QHXD", 15, False, 0.009, 0.04, -0.25),
+    ("xd_qh", "Thẩm định nhiệm vụ, đồ án quy hoạch chi tiết xây dựng tỷ lệ 1/500", "Xây dựng", "QHXD", 15, False, 0.004, 0.04, -0.25),
     ("mt_dk", "Đăng ký môi trường", "Môi trường", "QLMT", 10, False, 0.020, 0.0, 0.0),
     ("mt_kh", "Xác nhận kế hoạch bảo vệ môi trường", "Môi trường", "QLMT", 10, False, 0.004, 0.0, -0.15),
     ("ld_gp", "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam", "Lao động", "QLLD", 5, True, 0.205, 0.01, 0.05),
@@ -227,7 +227,7 @@ def simulate_dossiers(rng: np.random.Generator) -> pd.DataFrame:
     ]
     # registered capital (million USD) of new projects and of capital increases
     capital = np.round(rng.lognormal(2.3, 0.9, size=n), 2)
-    increase = rng.random(n) < 0.42
+    increase = rng.random(n) < 0.30
     minutes_in = rng.integers(7 * 60 + 30, 16 * 60 + 45, size=n)
     minutes_out = rng.integers(8 * 60, 17 * 60, size=n)
 
@@ -414,7 +414,7 @@ def window_stats(log: pd.DataFrame, start: dt.date, end: dt.date, dept: str | No
     out["new_projects"] = int(new.sum())
     out["new_capital"] = float(cap[new].sum())
     out["increases"] = int(inc.sum())
-    out["added_capital"] = float((cap[inc] * 0.6).sum())
+    out["added_capital"] = float((cap[inc] * 0.45).sum())
     return out
 
 
@@ -605,11 +605,13 @@ def results_vp(c: Ctx) -> list[tuple]:
     a4, b4 = c.v("VP", "CDDH-04")
     r.append((1, "CDDH-NV08", f"Thực hiện {two(b4)} báo cáo định kỳ, đột xuất về CCHC, kiểm soát TTHC, chuyển đổi số gửi UBND tỉnh, Sở Nội vụ, Văn phòng UBND tỉnh; {two(a4)}/{two(b4)} báo cáo gửi đúng thời hạn.", HT if a4 == b4 else DTH, "Chi tiết tại Phụ lục kèm theo" if p == "year" else None))
     r.append((1, "CDDH-NV07", f"Cử {two(part(9, p))} lượt công chức tham dự hội nghị, lớp tập huấn nghiệp vụ CCHC, kiểm soát TTHC do Sở Nội vụ, Văn phòng UBND tỉnh tổ chức.", HT, None))
-    if p in ("6m", "year"):
+    if True:
         r.append((1, "CDDH-NV06", {
+            "q1": "Phát động phong trào thi đua thực hiện CCHC gắn với chuyển đổi số năm 2024; hướng dẫn các phòng, đơn vị đăng ký sáng kiến, giải pháp CCHC.",
+            "q3": "Tổng hợp 05 sáng kiến, giải pháp CCHC do các phòng, đơn vị đăng ký để Hội đồng sáng kiến xem xét, công nhận.",
             "6m": "Sơ kết phong trào thi đua thực hiện CCHC gắn với chuyển đổi số; biểu dương 02 tập thể, 05 cá nhân có cách làm hay trong giải quyết TTHC.",
             "year": "Đề nghị khen thưởng 03 tập thể, 08 cá nhân có thành tích xuất sắc trong công tác CCHC năm 2024; 02 sáng kiến về rút ngắn thời gian giải quyết TTHC được công nhận cấp cơ sở.",
-        }[p], HT, None))
+        }[p], progress("ongoing", p), None))
     # 2. thể chế
     r.append((2, "TC-NV02", f"Rà soát, hệ thống hóa {two(c.v('VP', 'TC-03'))} văn bản QPPL thuộc lĩnh vực quản lý nhà nước của Ban; qua rà soát chưa phát hiện văn bản có nội dung trái pháp luật, chồng chéo cần kiến nghị sửa đổi.", progress("ongoing", p), None))
     r.append((2, "TC-NV03", {
@@ -620,8 +622,12 @@ def results_vp(c: Ctx) -> list[tuple]:
     }[p], progress("ongoing", p), None))
     r.append((2, "TC-NV01", f"Tham gia góp ý {two(c.v('VP', 'TC-02'))} dự thảo văn bản QPPL của HĐND, UBND tỉnh do các sở, ngành chủ trì soạn thảo, bảo đảm đúng thời hạn yêu cầu.", progress("ongoing", p), None))
     # 3. TTHC
-    if p == "q1":
-        r.append((3, "TTHC-NV01", "Tham mưu ban hành Kế hoạch kiểm soát TTHC và thực hiện cơ chế một cửa, một cửa liên thông năm 2024 của Ban; Kế hoạch kiểm tra công tác kiểm soát TTHC năm 2024.", HT, None))
+    r.append((3, "TTHC-NV01", {
+        "q1": "Tham mưu ban hành Kế hoạch kiểm soát TTHC và thực hiện cơ chế một cửa, một cửa liên thông năm 2024 của Ban; Kế hoạch kiểm tra công tác kiểm soát TTHC năm 2024.",
+        "6m": "Triển khai Kế hoạch kiểm soát TTHC và thực hiện cơ chế một cửa, một cửa liên thông năm 2024; cập nhật danh mục TTHC tiếp nhận tại Bộ phận Một cửa theo các Quyết định công bố mới của Chủ tịch UBND tỉnh.",
+        "q3": "Tiếp tục triển khai Kế hoạch kiểm soát TTHC năm 2024; kiểm tra việc tiếp nhận, trả kết quả tại Bộ phận Một cửa của Ban.",
+        "year": "Hoàn thành các nội dung của Kế hoạch kiểm soát TTHC và thực hiện cơ chế một cửa, một cửa liên thông năm 2024 của Ban.",
+    }[p], HT, None))
     r.append((3, "TTHC-NV03", f"Bộ phận Một cửa của Ban tại Trung tâm Phục vụ hành chính công tỉnh tiếp nhận {num(a['received'])} hồ sơ TTHC (trực tuyến {num(a['online'])} hồ sơ, đạt {pct(a['online'], a['received'])}), kỳ trước chuyển sang {num(a['carried'])} hồ sơ; đã giải quyết {num(a['resolved'])} hồ sơ, trong đó đúng hạn và trước hạn {num(a['ontime'])} hồ sơ ({pct(a['ontime'], a['resolved'])}). Không có phản ánh, kiến nghị về quy định hành chính.", HT, None))
     r.append((3, "TTHC-NV08", {
         "q1": "Rà soát danh mục TTHC nội bộ giữa các cơ quan hành chính nhà nước thuộc phạm vi quản lý của Ban.",
@@ -643,7 +649,7 @@ def results_vp(c: Ctx) -> list[tuple]:
         "year": f"Hoàn thành kiểm tra tổ chức và hoạt động tại {two(n4)}/06 phòng, đơn vị trực thuộc, đạt {pct(n4, 6)}.",
     }[p], progress("ongoing", p), None))
     r.append((4, "TCBM-NV05", {
-        "q1": "Rà soát, xây dựng dự thảo Đề án vị trí việc làm & cơ cấu ngạch công chức của Ban và Đề án vị trí việc làm & cơ cấu chức danh nghề nghiệp viên chức của Trung tâm.",
+        "q1": "Chờ hướng dẫn của Sở Nội vụ về danh mục vị trí việc làm để xây dựng Đề án vị trí việc làm & cơ cấu ngạch công chức của Ban và Đề án vị trí việc làm & cơ cấu chức danh nghề nghiệp viên chức của Trung tâm.",
         "6m": "Hoàn thiện dự thảo Đề án vị trí việc làm của Ban và của Trung tâm, gửi Sở Nội vụ thẩm định.",
         "q3": "Tiếp thu ý kiến thẩm định của Sở Nội vụ, hoàn thiện hồ sơ trình UBND tỉnh phê duyệt Đề án vị trí việc làm.",
         "year": "Đã trình UBND tỉnh phê duyệt Đề án vị trí việc làm của Ban và Trung tâm; đến thời điểm báo cáo chưa được phê duyệt.",
@@ -651,6 +657,7 @@ def results_vp(c: Ctx) -> list[tuple]:
     # 5. công vụ
     a5, b5 = c.v("VP", "CV-03")
     r.append((5, "CV-NV03", f"Cử {two(part(38, p))} lượt cán bộ, công chức, viên chức tham gia các lớp đào tạo, bồi dưỡng (lý luận chính trị, quản lý nhà nước, kiến thức quốc phòng và an ninh, chuyên môn nghiệp vụ); thực hiện {two(a5)}/{two(b5)} lớp theo Kế hoạch đào tạo, bồi dưỡng năm 2024.", HT if a5 == b5 else DTH, None))
+    r.append((5, "CV-NV01", "Bố trí công chức, viên chức theo vị trí việc làm hiện hành; chuẩn bị phương án sắp xếp theo Đề án vị trí việc làm mới sau khi được UBND tỉnh phê duyệt.", progress("slow", p), None))
     n5 = c.v("VP", "CV-02")[0]
     r.append((5, "CV-NV02", f"Thực hiện quy trình bổ nhiệm, bổ nhiệm lại, điều động, luân chuyển {two(n5)} công chức bảo đảm đúng quy trình, tiêu chuẩn theo quy định.", HT, None))
     r.append((5, "CV-NV04", {
@@ -662,28 +669,51 @@ def results_vp(c: Ctx) -> list[tuple]:
     r.append((5, "CV-NV06", "Tăng cường kỷ luật, kỷ cương hành chính theo Công điện số 968/CĐ-TTg; trong kỳ không có cán bộ, công chức, viên chức vi phạm kỷ luật. Cập nhật đầy đủ hồ sơ trên Phần mềm quản lý hồ sơ cán bộ, công chức, viên chức của tỉnh.", HT, None))
     r.append((5, "CV-NV05", "Thực hiện nghiêm Quy tắc ứng xử của cán bộ, công chức, viên chức trong cơ quan theo Đề án văn hóa công vụ; không có phản ánh về thái độ, tác phong của công chức tại Bộ phận Một cửa.", HT, None))
     # 6. tài chính công
-    if p in ("q1", "6m", "year"):
+    if p == "q3":
+        r.append((6, "TCC-NV03", "Thực hiện Quy chế chi tiêu nội bộ năm 2024 đã ban hành trong quý I/2024; Trung tâm đã ban hành Quy chế chi tiêu nội bộ của đơn vị.", HT, None))
+    else:
         r.append((6, "TCC-NV03", "Rà soát, sửa đổi, bổ sung Quy chế chi tiêu nội bộ năm 2024 của Ban; lấy ý kiến tại Hội nghị cán bộ, công chức, viên chức ngày 26/01/2024 và ban hành trong quý I/2024; hướng dẫn Trung tâm hoàn thiện Quy chế chi tiêu nội bộ của đơn vị.", HT, None))
     r.append((6, "TCC-NV04", "Công khai dự toán ngân sách năm 2024, quyết toán ngân sách năm 2023 theo Luật Ngân sách nhà nước; thực hành tiết kiệm, chống lãng phí; quản lý, sử dụng tài sản công đúng tiêu chuẩn, định mức.", HT, None))
     a6, b6 = c.v("VP", "TCC-01")
     r.append((6, "TCC-NV01", f"Thực hiện cơ chế tự chủ về kinh phí quản lý hành chính theo Nghị định số 130/2005/NĐ-CP, Nghị định số 117/2013/NĐ-CP; thực hiện {two(a6)}/{two(b6)} kiến nghị của Đoàn kiểm tra Sở Tài chính về quyết toán ngân sách.", HT, None))
-    if p in ("q3", "year"):
-        r.append((6, "TCC-NV05", "Kiểm tra việc thực hiện cơ chế tự chủ tài chính và quản lý, sử dụng tài sản công tại Trung tâm Tư vấn, dịch vụ việc làm, hỗ trợ doanh nghiệp KCN.", HT, None))
+    r.append((6, "TCC-NV05", {
+        "q1": "Hướng dẫn Trung tâm Tư vấn, dịch vụ việc làm, hỗ trợ doanh nghiệp KCN xây dựng phương án tự chủ tài chính giai đoạn 2024 - 2026.",
+        "6m": "Thẩm định phương án tự chủ tài chính giai đoạn 2024 - 2026 của Trung tâm, gửi Sở Tài chính cho ý kiến.",
+        "q3": "Kiểm tra việc thực hiện cơ chế tự chủ tài chính và quản lý, sử dụng tài sản công tại Trung tâm Tư vấn, dịch vụ việc làm, hỗ trợ doanh nghiệp KCN.",
+        "year": "Hoàn thành kiểm tra việc thực hiện cơ chế tự chủ tài chính tại Trung tâm; phương án tự chủ giai đoạn 2024 - 2026 của Trung tâm được phê duyệt.",
+    }[p], progress("ongoing", p), None))
     r.append((6, "TCC-NV06", "Rà soát, cập nhật tài sản công trên Cơ sở dữ liệu quốc gia về tài sản công; không phát sinh sử dụng tài sản công vào mục đích kinh doanh, cho thuê.", HT, None))
     # 7. chính quyền số
     a7, b7 = c.v("VP", "CQS-03")
     x7, y7 = c.v("VP", "CQS-02")
     r.append((7, "CQS-NV04", f"Duy trì phần mềm Quản lý văn bản và hồ sơ công việc của tỉnh: {num(a7)}/{num(b7)} văn bản đi (trừ văn bản mật) được ký số và gửi, nhận điện tử; {num(x7)}/{num(y7)} hồ sơ công việc của Văn phòng được xử lý trên môi trường mạng ({pct(x7, y7)}).", HT, None))
+    r.append((7, "CQS-NV01", f"Duy trì mô hình một cửa điện tử tại Bộ phận Một cửa; {pct(a['online'], a['received'])} hồ sơ TTHC được nộp trực tuyến; 100% văn bản điều hành của Lãnh đạo Ban được ký số.", progress("ongoing", p), None))
+    r.append((7, "CQS-NV02", {
+        "q1": "Rà soát hạ tầng mạng nội bộ, đề xuất Sở Thông tin và Truyền thông hỗ trợ nâng cấp đường truyền số liệu chuyên dùng.",
+        "6m": "Phối hợp Sở Thông tin và Truyền thông nâng cấp đường truyền số liệu chuyên dùng, thay thế 12 máy tính đã hết khấu hao.",
+        "q3": "Hoàn thành nâng cấp mạng nội bộ, lắp đặt tường lửa cho hệ thống máy chủ của Ban.",
+        "year": "Hoàn thành nâng cấp hạ tầng mạng nội bộ, đường truyền số liệu chuyên dùng và trang thiết bị công nghệ thông tin năm 2024.",
+    }[p], progress("ongoing", p), None))
+    r.append((7, "CQS-NV09", "Vận hành ổn định mạng internet, mạng wi-fi, phần mềm quản lý văn bản và các trang thiết bị phục vụ hoạt động của cơ quan.", HT, None))
+    r.append((7, "CQS-NV11", {
+        "q1": "Rà soát 08 TTHC đủ điều kiện cung cấp dịch vụ công trực tuyến toàn trình để đề nghị tích hợp lên Cổng Dịch vụ công của tỉnh.",
+        "6m": "Đề nghị tích hợp 06 dịch vụ công trực tuyến toàn trình lên Cổng Dịch vụ công của tỉnh và Cổng Dịch vụ công quốc gia.",
+        "q3": "Phối hợp VNPT Hải Dương cấu hình quy trình điện tử cho 06 dịch vụ công trực tuyến toàn trình mới tích hợp.",
+        "year": "100% TTHC đủ điều kiện được cung cấp dịch vụ công trực tuyến toàn trình và tích hợp trên Cổng Dịch vụ công quốc gia.",
+    }[p], progress("ongoing", p), None))
     r.append((7, "CQS-NV08", f"Triển khai chữ ký số trên thiết bị di động cho {two({'q1': 6, '6m': 14, 'q3': 14, 'year': 16}[p])} lãnh đạo Ban và lãnh đạo các phòng, đơn vị.", progress("ongoing", p), None))
     r.append((7, "CQS-NV03", "Phối hợp Sở Thông tin và Truyền thông kết nối các hệ thống thông tin của Ban qua nền tảng LGSP của tỉnh: 03/04 hệ thống đã kết nối; Hệ thống cơ sở dữ liệu doanh nghiệp KCN chưa kết nối do chưa được nâng cấp.", DTH, None))
     r.append((7, "CQS-NV05", f"Trang thông tin điện tử của Ban hoạt động ổn định, cập nhật {two(part(120, p))} tin, bài; công khai đầy đủ thông tin theo Nghị định số 42/2022/NĐ-CP.", HT, None))
+    r.append((7, "CQS-NV06", "Ban hành Kế hoạch ứng dụng công nghệ thông tin, chuyển đổi số năm 2024 của Ban." if p == "q1"
+              else "Triển khai Kế hoạch ứng dụng công nghệ thông tin, chuyển đổi số năm 2024 của Ban theo đúng tiến độ.",
+              HT if p in ("q1", "year") else DTH, None))
     if p == "q1":
-        r.append((7, "CQS-NV06", "Ban hành Kế hoạch ứng dụng công nghệ thông tin, chuyển đổi số năm 2024 của Ban.", HT, None))
         r.append((7, "CQS-NV13", "Thành lập Tổ Công nghệ số cộng đồng của Ban gồm 07 thành viên.", HT, None))
     else:
         r.append((7, "CQS-NV13", f"Tổ Công nghệ số cộng đồng của Ban hướng dẫn {two(part(260, p))} lượt doanh nghiệp nộp hồ sơ trực tuyến, thanh toán phí, lệ phí trực tuyến.", progress("ongoing", p), None))
-    if p in ("q3", "year"):
-        r.append((7, "CQS-NV12", "Cử 02 công chức tham gia diễn tập ứng cứu sự cố an toàn thông tin mạng do Sở Thông tin và Truyền thông tổ chức.", HT, None))
+    r.append((7, "CQS-NV12", "Cử 02 công chức tham gia diễn tập ứng cứu sự cố an toàn thông tin mạng do Sở Thông tin và Truyền thông tổ chức." if p in ("q3", "year")
+              else "Rà soát phương án ứng cứu sự cố máy tính của Ban, cử công chức đầu mối tham gia Đội ứng cứu sự cố của tỉnh.",
+              HT if p in ("q3", "year") else DTH, None))
     r.append((7, "CQS-NV07", "Duy trì sử dụng thư điện tử công vụ trong trao đổi công việc, thông báo họp nội bộ; phát hành văn bản tới các phòng, đơn vị qua thư điện tử và Website Ban.", HT, None))
     r.append((7, "CQS-NV10", "Duy trì Hệ thống thông tin giải quyết TTHC của tỉnh tại Bộ phận Một cửa; 100% hồ sơ TTHC được cập nhật, theo dõi tiến độ trên Hệ thống.", HT, None))
     # 8. tác động
@@ -705,7 +735,7 @@ def results_qldt(c: Ctx) -> list[tuple]:
             "year": "Hoàn thành rà soát, đơn giản hóa TTHC năm 2024: 02 TTHC được cắt giảm thành phần hồ sơ; 100% TTHC được công bố, công khai đúng quy định.",
         }[p], progress("ongoing", p), None),
         (7, None, "Cập nhật đầy đủ thông tin dự án trên Hệ thống thông tin quốc gia về đầu tư; hồ sơ nộp trực tiếp được số hóa ngay khi tiếp nhận tại Bộ phận Một cửa.", HT, None),
-        (8, "DGTD-NV02", f"Phối hợp các chủ đầu tư hạ tầng KCN xúc tiến đầu tư: {c.trong.lower()} thu hút {two(s['new_projects'])} dự án mới và {two(s['increases'])} lượt dự án tăng vốn, tổng vốn đăng ký mới và tăng thêm đạt {usd(s['new_capital'] + s['added_capital'])} triệu USD.", progress("ongoing", p), None),
+        (8, "DGTD-NV02", f"Phối hợp các chủ đầu tư hạ tầng KCN xúc tiến đầu tư: trong {c.ky} thu hút {two(s['new_projects'])} dự án mới và {two(s['increases'])} lượt dự án tăng vốn, tổng vốn đăng ký mới và tăng thêm đạt {usd(s['new_capital'] + s['added_capital'])} triệu USD.", progress("ongoing", p), None),
     ]
     if c.v("QLDT", "TC-02"):
         r.insert(1, (2, None, {
@@ -722,7 +752,7 @@ def results_qldn(c: Ctx) -> list[tuple]:
     return [
         (1, None, "Phổ biến Kế hoạch CCHC năm 2024 của Ban tới toàn thể công chức của phòng; đưa nội dung CCHC vào đánh giá kết quả công việc hằng tháng.", HT, None),
         (2, None, f"Phổ biến Luật Doanh nghiệp năm 2020, Luật Đầu tư năm 2020 và văn bản hướng dẫn cho {two(part(160, p))} lượt doanh nghiệp tại các hội nghị tập huấn.", HT, None),
-        (3, None, f"Cấp {num(s['res']['co'])} bộ Giấy chứng nhận xuất xứ hàng hóa (C/O) ưu đãi cho doanh nghiệp trong KCN; cấp {two(s['res']['vpdd'])} Giấy phép thành lập Văn phòng đại diện, {two(s['res']['gpkd'])} Giấy phép kinh doanh cho tổ chức kinh tế có vốn đầu tư nước ngoài; xác nhận ưu đãi {two(s['res']['cnht'])} dự án sản xuất sản phẩm công nghiệp hỗ trợ.", HT, None),
+        (3, None, f"Cấp {num(s['res']['co'])} bộ Giấy chứng nhận xuất xứ hàng hóa (C/O) ưu đãi cho doanh nghiệp trong KCN; cấp {two(s['res']['vpdd'])} Giấy phép thành lập Văn phòng đại diện, {two(s['res']['gpkd'])} Giấy phép kinh doanh cho tổ chức kinh tế có vốn đầu tư nước ngoài; xác nhận ưu đãi {two(s['res']['cnht'])} dự án sản xuất sản phẩm công nghiệp hỗ trợ.", HT, "Thời gian cấp C/O bình quân < 8 giờ làm việc"),
         (3, "TTHC-NV04", f"Phối hợp kết nối, chia sẻ dữ liệu doanh nghiệp KCN với Hệ thống thông tin giải quyết TTHC và Cổng Dịch vụ công quốc gia; {num(reused)}/{num(c.all['received'])} hồ sơ ({pct(reused, c.all['received'])}) không phải cung cấp lại giấy tờ đã được chấp nhận hoặc chia sẻ.", progress("ongoing", p), None),
         (3, None, f"Tổ chức {two(part(4, p))} hội nghị đối thoại doanh nghiệp KCN; tiếp nhận {two(part(36, p))} kiến nghị, đã trả lời, giải quyết {two(part(34, p))} kiến nghị, số còn lại đang phối hợp các sở, ngành xử lý.", progress("ongoing", p), None),
         (8, None, f"Tổng hợp báo cáo giám sát, đánh giá đầu tư của {num(part(420, p))}/{num(part(468, p))} doanh nghiệp trên Hệ thống thông tin quốc gia về đầu tư; đôn đốc các doanh nghiệp chưa nộp báo cáo đúng hạn.", progress("ongoing", p), None),
@@ -770,7 +800,7 @@ def results_qlld(c: Ctx) -> list[tuple]:
         (3, None, f"Tiếp nhận đăng ký nội quy lao động của {two(s['res']['ld_nq'])} doanh nghiệp; hướng dẫn sửa đổi {two(part(12, p))} nội quy chưa phù hợp quy định của Bộ luật Lao động năm 2019.", HT, None),
         (3, "TTHC-NV09", f"Hướng dẫn doanh nghiệp thanh toán trực tuyến lệ phí cấp giấy phép lao động qua Cổng Dịch vụ công quốc gia: {num(s['paid'])}/{num(s['fee'])} hồ sơ có phí được thanh toán trực tuyến ({pct(s['paid'], s['fee'])})." + (" Từ tháng 4/2024 triển khai thu lệ phí qua nền tảng thanh toán của Cổng." if p != "q1" else ""), progress("ongoing", p), None),
         (3, "TTHC-NV07", f"Phối hợp Bộ phận Một cửa lấy ý kiến đánh giá của doanh nghiệp: {num(s['rated'])} lượt đánh giá, {num(s['satisfied'])} lượt hài lòng và rất hài lòng ({pct(s['satisfied'], s['rated'])}).", HT, None),
-        (8, None, f"Theo dõi quan hệ lao động trong các KCN: {c.trong.lower()} xảy ra {two({'q1': 2, '6m': 3, 'q3': 1, 'year': 5}[p])} vụ ngừng việc tập thể, đã phối hợp Liên đoàn Lao động tỉnh giải quyết dứt điểm, không để phát sinh điểm nóng.", HT, None),
+        (8, None, f"Theo dõi quan hệ lao động trong các KCN: trong {c.ky} xảy ra {two({'q1': 2, '6m': 3, 'q3': 1, 'year': 5}[p])} vụ ngừng việc tập thể, đã phối hợp Liên đoàn Lao động tỉnh giải quyết dứt điểm, không để phát sinh điểm nóng.", HT, None),
     ]
     if c.v("QLLD", "TC-01"):
         r.insert(1, (2, None, f"Phối hợp Sở Lao động - Thương binh và Xã hội kiểm tra tình hình thi hành pháp luật lao động tại {two(part(30, p))} doanh nghiệp trong KCN.", HT, None))
@@ -900,15 +930,18 @@ def assign_tasks(rows: list[tuple], dept: str, tasks: list[dict], p: str) -> lis
         deadline = str(task.get("deadline") or "")
         done_at = "q1" if re.search(r"Quý I\b(?!I)", deadline) else None
         status = HT if (done_at or p == "year") else DTH
+        if status == HT:
+            phrase = "đã hoàn thành theo kế hoạch"
         phrase = {
             "q1": "đã phân công công chức theo dõi, xây dựng nội dung triển khai",
             "6m": "đang triển khai theo kế hoạch, bảo đảm tiến độ",
             "q3": "tiếp tục triển khai, đôn đốc thực hiện",
-            "year": "đã triển khai đầy đủ theo kế hoạch",
+            "year": "đã hoàn thành theo kế hoạch",
         }[p]
-        text = re.sub(r"\{[^}]*\}", "", str(task.get("text", ""))).strip().rstrip(".")
-        first = re.split(r"(?<=[.;:])\s", text)[0].rstrip(".;:")
-        out.append((int(task.get("area") or 1), code, f"{first}: {phrase}.", status, None))
+        text = re.sub(r"\s*\{[^}]*\}", "", str(task.get("text", ""))).strip()
+        first = re.split(r"(?<=[.;])\s", text)[0].split(":")[0].rstrip(" .;,")
+        first = first[:1].lower() + first[1:] if first[:2] != first[:2].upper() else first
+        out.append((int(task.get("area") or 1), code, f"Thực hiện nhiệm vụ «{first}»: {phrase}.", status, None))
     out.sort(key=lambda r: r[0])
     return out
 
