@@ -49,6 +49,15 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", nfc(text).replace("\u00a0", " ")).strip()
 
 
+def join_hyphen_breaks(text: str) -> str:
+    """Undo a line break after a word-internal hyphen ("CQS-\nNV13" -> "CQS-NV13").
+
+    The layout never hyphenates Vietnamese (hyphens: manual), so a hyphen at the
+    end of a line is a real one (a code, "2021-2025") and the break is not a space.
+    A dash standing alone ("Độc lập - Tự do -") keeps its space."""
+    return re.sub(r"(?<=[^\s-])-[ \t]*\n\s*(?=\S)", "-", text)
+
+
 @dataclass
 class FontInfo:
     name: str  # BaseFont without the subset tag, e.g. "Liberation-Serif-Bold"
@@ -80,11 +89,12 @@ class PageInfo:
     def text_above(self, mm_from_top: float) -> str:
         """Text whose baseline lies within `mm_from_top` of the top edge (the top margin)."""
         limit = self.height_pt - mm_from_top * PT_PER_MM
-        return squash(" ".join(t for _, y, t in self.lines if y >= limit))
+        return squash(join_hyphen_breaks("\n".join(t for _, y, t in self.lines if y >= limit)))
 
     def text_below(self, mm_from_top: float) -> str:
+        """Text below the top margin: the page without its page number."""
         limit = self.height_pt - mm_from_top * PT_PER_MM
-        return squash(" ".join(t for _, y, t in self.lines if y < limit))
+        return squash(join_hyphen_breaks("\n".join(t for _, y, t in self.lines if y < limit)))
 
 
 @dataclass

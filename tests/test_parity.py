@@ -188,3 +188,15 @@ def test_same_words_added_by_the_templates(rendered, doc):
     only_word = residue(word, doc) - residue(pdf, doc)
     only_pdf = residue(pdf, doc) - residue(word, doc)
     assert (sorted(only_word), sorted(only_pdf)) == ([], []), "table headings or labels differ"
+
+
+# ---- the real thing: the sample report written by `reportgen report` ------------
+
+def test_sample_report_docx_and_pdf_agree(sample_report_6m):
+    """Without the model at hand: the same figures the same number of times, and
+    the same vocabulary, in the .docx and the PDF of one run."""
+    word_file = next(sample_report_6m.glob("BC-CCHC-*.docx"))
+    pdf_file = next(sample_report_6m.glob("BC-CCHC-*.pdf"))
+    word, pdf = docx_text(word_file.read_bytes()), pdf_text(pdf_file.read_bytes())
+    assert Counter(NUMBER.findall(word)) == Counter(NUMBER.findall(pdf))
+    assert set(word.split()) ^ set(pdf.split()) == set()
