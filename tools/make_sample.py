@@ -202,7 +202,7 @@ def simulate_dossiers(rng: np.random.Generator) -> pd.DataFrame:
     late_by = rng.integers(1, 7, size=n)
     returned = np.where(late, np.busday_offset(due, late_by, roll="forward", holidays=HOLIDAYS), returned)
     # a few dossiers stay open (waiting for the applicant, then forgotten)
-    stuck = rng.random(n) < 0.0015
+    stuck = (rng.random(n) < 0.0015) & (received >= np.datetime64("2024-01-01"))
     returned = np.where(stuck, np.datetime64("NaT"), returned).astype("datetime64[D]")
 
     # channel: online grows over the two years
@@ -1001,9 +1001,12 @@ def header_text(dept: str, name: str) -> str:
     return name
 
 
-def sent_day(due: dt.date, back: int) -> dt.date:
-    """`back` working days before due_before."""
-    return np.busday_offset(np.datetime64(due), -back, roll="backward", holidays=HOLIDAYS).astype(object)
+def sent_day(end: dt.date, due: dt.date, pick: float) -> dt.date:
+    """A working day after the data cut-off (`end`) and before `due`; `pick` in
+    [0, 1) chooses which (clerks send in the last days)."""
+    days = np.arange(np.datetime64(end) + 1, np.datetime64(due))
+    days = days[np.is_busday(days, holidays=HOLIDAYS)]
+    return days[int(pick * len(days))].astype(object)
 
 
 def write_submission(path: Path, dept: str, p: str, year: int, sent: dt.date, results: list[tuple],
@@ -1240,10 +1243,10 @@ def generate(out: Path, plan_path: Path) -> list[Path]:
         ctx = Ctx(p, plan, log, table)
         due = periods[p]["due_before"]
         for dept in depts:
-            back = int(rng.integers(1, 6))
+            pick = float(rng.random())
             if (p, dept) == MISSING or dept not in RESULTS:
                 continue
-            sent = sent_day(due, back)
+            sent = sent_day(periods[p]["end"], due, pick)
             if (p, dept) == LATE[:2]:
                 sent = LATE[2]
             results = assign_tasks(RESULTS[dept](ctx), dept, tasks, p)
