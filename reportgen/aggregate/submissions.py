@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..diagnostics import Location, Problem
 from ..figures import LateSubmission, SubmissionStatus, SupersededSubmission
@@ -44,6 +45,10 @@ def as_date(value) -> dt.date:
     return value
 
 
+def _name(path: str) -> str:
+    return Path(path).name
+
+
 def _period_text(period: str, year: int) -> str:
     return f"{PERIOD_NAME.get(period, period)} năm {year}"
 
@@ -56,17 +61,19 @@ def select_submissions(plan: Plan, submissions: list[Submission], period: str, *
     known = set(departments)
     warnings: list[Problem] = []
 
+    def who(code: str) -> str:
+        dept = plan.department(code)
+        return f"{dept.name} ({code})" if dept else f"«{code}»"
+
     other_period: list[str] = []
     by_department: dict[str, list[Submission]] = {}
     for sub in submissions:
         if (sub.year, sub.period) != (year, period):
             other_period.append(sub.file)
             warnings.append(Problem(
-                f"báo cáo của «{sub.department}» là kỳ {_period_text(sub.period, sub.year)}, "
+                f"báo cáo của {who(sub.department)} là kỳ {_period_text(sub.period, sub.year)}, "
                 f"không thuộc kỳ {_period_text(period, year)}: không tính vào báo cáo này",
                 Location(file=sub.file),
-                found=f"{sub.period} / {sub.year}",
-                expected=f"Kỳ báo cáo {period}, Năm {year} cho báo cáo này",
                 code="other_period",
             ))
             continue
@@ -92,14 +99,14 @@ def select_submissions(plan: Plan, submissions: list[Submission], period: str, *
             superseded.append(SupersededSubmission(code, old.file, old_on, winner.file, new_on))
             if old_on == new_on:
                 message = (
-                    f"«{code}» có hai báo cáo kỳ {_period_text(period, year)} cùng ngày gửi {vi_date(new_on)}: "
-                    f"tạm tính bản «{winner.file}», bỏ bản «{old.file}»"
+                    f"{who(code)} có hai báo cáo kỳ {_period_text(period, year)} cùng ngày gửi {vi_date(new_on)}: "
+                    f"tạm tính bản «{_name(winner.file)}», bỏ bản «{_name(old.file)}»"
                 )
                 expected, tag = "chỉ giữ một bản (xóa bản thừa)", "duplicate_submission"
             else:
                 message = (
-                    f"«{code}» gửi lại báo cáo kỳ {_period_text(period, year)}: bản gửi ngày {vi_date(new_on)} "
-                    f"(tệp «{winner.file}») thay cho bản gửi ngày {vi_date(old_on)}"
+                    f"{who(code)} gửi lại báo cáo kỳ {_period_text(period, year)}: bản gửi ngày {vi_date(new_on)} "
+                    f"(tệp «{_name(winner.file)}») thay cho bản gửi ngày {vi_date(old_on)}"
                 )
                 expected, tag = None, "superseded_submission"
             warnings.append(Problem(message, Location(file=old.file), expected=expected, code=tag))
