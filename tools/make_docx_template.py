@@ -414,6 +414,10 @@ def build(out: Path = OUT) -> Path:
     for rid, rel in list(doc.part.package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             del doc.part.package.rels[rid]
+    # Nor Word 2010's stale copy of the default (Calibri) styles.
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rid]
 
     _STYLE_BY_ID.clear()
     _styles(doc)
@@ -557,8 +561,8 @@ def build(out: Path = OUT) -> Path:
 
     # Phụ lục II: dossiers per department, three header levels (landscape, 25.2 cm)
     _ctl(doc, "{%p elif ap.table.kind == 'dossiers' %}")
-    num_w = (land_w - Cm(1.2).twips - Cm(4.8).twips) // 11
-    widths = [Cm(1.2), Cm(4.8)] + [Twips(num_w)] * 11
+    num_w = Cm(1.7).twips  # room for "1.234" and for "chuyển" in bold 12 pt
+    widths = [Cm(1.2), Twips(land_w - Cm(1.2).twips - 11 * num_w)] + [Twips(num_w)] * 11
     t = _table(doc, widths, borders=True)
     h1, h2, h3 = (_row(t, header=True) for _ in range(3))
     # level 1
