@@ -406,7 +406,10 @@ def compose_report(plan: Plan, report: PeriodReport, issue=None) -> Document:
     """The report as a document model; `issue` (pipeline.Issue) fills number and date.
 
     A draft (no issue) leaves number and day blank, its date line showing the
-    month and year of the period's `due_before`.
+    month and year of the period's `due_before`. Kính gửi lines: see
+    `common.kinh_gui` (one recipient: one line; several: the label, then a
+    '- …;' line each, the last ending with '.'). The body's last paragraph ends
+    with './.'.
     """
     ctx = _Context(plan, report, issue)
     f = ctx.figures
