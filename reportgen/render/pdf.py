@@ -28,7 +28,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "van-ban.html.j2"
 PDF_VARIANT = "pdf/a-3b"
 
-# MIME types WeasyPrint may not guess (it falls back to application/octet-stream).
+# PDF/A-3 AFRelationship of an attachment, by extension: figures.json is the data
+# the tables and sentences were made from ("Data"); anything else "Supplement".
 _RELATIONSHIPS = {".json": "Data", ".csv": "Data", ".xlsx": "Source", ".xml": "Data"}
 _DESCRIPTIONS = {"figures.json": "Số liệu tổng hợp của báo cáo (figures.json)"}
 
