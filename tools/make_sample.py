@@ -546,7 +546,7 @@ INDICATOR_NOTES = {
     ("QHXD", "CDDH-03", "6m"): "01 nhiệm vụ chậm tiến độ (rà soát quy hoạch KCN Cẩm Điền - Lương Điền)",
     ("QHXD", "CDDH-03", "year"): "01 nhiệm vụ hoàn thành chậm so với tiến độ giao",
     ("QLDN", "TTHC-04", None): "Thủ tục cấp Giấy phép kinh doanh chưa tích hợp thanh toán trực tuyến",
-    ("TTDV", "TCBM-03", None): "Số người làm việc được giao / đang sử dụng",
+    ("TTDV", "TCBM-03", None): "Số người làm việc đang sử dụng / được giao",
 }
 
 
