@@ -35,6 +35,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from ..compose import vi_format
 from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import PERIOD_NAME, subject_phrase
+from ..pipeline import report_name
 from ..plan import Plan
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -66,8 +67,6 @@ STAT_TEXT = {
 
 
 def review_name(year: int, period: str) -> str:
-    from ..pipeline import report_name
-
     return f"{report_name(year, period)}-kiem-tra.html"
 
 
