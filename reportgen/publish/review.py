@@ -117,15 +117,13 @@ def build_review(plan: Plan, report: PeriodReport) -> Review:
         expected=len(subs.expected),
         file_name=review_name(cur.year, cur.period),
     )
-    late = {s.department: s for s in subs.late}
-    counted = {s.department: s for s in report.submissions}
-    for code in subs.received:
-        sub = counted.get(code)
-        note = f"Muộn {_days_late(late[code].sent_on, cur.due_before)} ngày" if code in late else ""
-        sent = d(sub.sent_on) if sub else (d(late[code].sent_on) if code in late else "")
-        review.submitted.append(
-            Row([code, names.get(code, code), sent, Path(sub.file).name if sub else "", note], flag=code in late)
-        )
+    late = {s.department for s in subs.late}
+    for sub in report.submissions:  # the ones that count, in the plan's order
+        note = f"Muộn {_days_late(sub.sent_on, cur.due_before)} ngày" if sub.department in late else ""
+        review.submitted.append(Row(
+            [sub.department, names.get(sub.department, sub.department), d(sub.sent_on), Path(sub.file).name, note],
+            flag=sub.department in late,
+        ))
     review.missing = [Row([code, names.get(code, code)], flag=True) for code in subs.missing]
     review.late = [
         Row([s.department, names.get(s.department, s.department), d(s.sent_on), str(_days_late(s.sent_on, cur.due_before))], flag=True)
@@ -136,9 +134,9 @@ def build_review(plan: Plan, report: PeriodReport) -> Review:
         for s in subs.superseded
     ]
     # Warnings about files left out or replaced are shown in their own tables.
-    reasons = {Path(p.where.file or "").name: p.message for p in report.warnings if p.code == "other_period"}
+    reasons = {p.where.file: p.message for p in report.warnings if p.code == "other_period"}
     review.other_period = [
-        Row([Path(f).name, _capital(reasons.get(Path(f).name, "báo cáo của kỳ khác"))]) for f in subs.other_period
+        Row([Path(f).name, _capital(reasons.get(f, "báo cáo của kỳ khác"))]) for f in subs.other_period
     ]
     review.warnings = [p.format_vi() for p in report.warnings if p.code not in SHOWN_ELSEWHERE]
     for ind in cur.indicators.values():
