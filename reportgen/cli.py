@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import pipeline
+from . import console, pipeline
 from .diagnostics import ReportgenError, UsageError
 from .periods import require_period
 
@@ -72,9 +72,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _font_notice() -> str | None:
+    """Which font the PDF is set in, said in the run's output (never a silent fallback)."""
+    from .render.pdf import font_in_use
+
+    family = font_in_use()
+    if "times new roman" in family.lower():
+        return f"Phông chữ PDF: {family}."
+    return f"Phông chữ PDF: {family} (cùng kích thước với Times New Roman, vì máy chưa cài Times New Roman)."
+
+
 def _run(args) -> int:
+    if args.command in ("report", "plan", "archive"):
+        notice = _font_notice()
+        if notice:
+            print(notice, file=sys.stderr)
     if args.command == "report":
-        written = pipeline.run_report(args.inputs, args.outputs, require_period(args.period), _year(args.year))
+        with console.progress(pipeline.STAGES):
+            written = pipeline.run_report(args.inputs, args.outputs, require_period(args.period), _year(args.year))
     elif args.command == "forms":
         written = pipeline.run_forms(args.inputs, args.outputs, require_period(args.period), _year(args.year))
     elif args.command == "plan":
@@ -82,10 +97,11 @@ def _run(args) -> int:
     elif args.command == "archive":
         from .publish.archive import run_archive
 
-        written = run_archive(
-            args.inputs, args.outputs, require_period(args.period), _year(args.year),
-            number=_number(args.number), date=_date(args.date),
-        )
+        with console.progress(pipeline.STAGES):
+            written = run_archive(
+                args.inputs, args.outputs, require_period(args.period), _year(args.year),
+                number=_number(args.number), date=_date(args.date),
+            )
     elif args.command == "verify-archive":
         from .publish.archive import verify_archive
 

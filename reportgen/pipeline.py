@@ -12,8 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import console
 from .diagnostics import InputError, Problem, UsageError
 from .plan import Plan, load_plan
+
+STAGES = ("Đọc dữ liệu", "Tổng hợp số liệu", "Soạn và xuất báo cáo", "Ghi tệp")
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,11 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
             f"plan.yaml không có khoảng thời gian chốt số liệu cho kỳ «{period}»",
             expected=f"khóa periods.{period} với start, end, due_before",
         )])
-    intake = read_inputs(folder, plan)
-    report = build_period(plan, intake, period, last_year=_last_year(inputs, year))
+    with console.stage(STAGES[0]):
+        intake = read_inputs(folder, plan)
+        last_year = _last_year(inputs, year)
+    with console.stage(STAGES[1]):
+        report = build_period(plan, intake, period, last_year=last_year)
     return plan, report
 
 
@@ -97,16 +103,17 @@ def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[
     from .render.docx import render_docx
     from .render.pdf import render_pdf
 
-    doc = compose_report(plan, report, issue)
-    figures_json = report.figures.to_json().encode("utf-8")
-    name = report_name(plan.year, report.figures.current.period)
-    files = {
-        f"{name}.docx": render_docx(doc),
-        f"{name}.pdf": render_pdf(doc, {"figures.json": figures_json}),
-        "figures.json": figures_json,
-    }
-    review_name, review = render_review(plan, report)
-    files[review_name] = review
+    with console.stage(STAGES[2]):
+        doc = compose_report(plan, report, issue)
+        figures_json = report.figures.to_json().encode("utf-8")
+        name = report_name(plan.year, report.figures.current.period)
+        files = {
+            f"{name}.docx": render_docx(doc),
+            f"{name}.pdf": render_pdf(doc, {"figures.json": figures_json}),
+            "figures.json": figures_json,
+        }
+        review_name, review = render_review(plan, report)
+        files[review_name] = review
     return files
 
 
@@ -114,9 +121,14 @@ def run_report(inputs: Path, outputs: Path, period: str, year: int | None = None
     """`make report`: the draft report of a period under OUTPUTS/<year>/<period>/."""
     from .publish.files import publish
 
+    from .publish.review import summary_lines
+
     plan, report = prepare_report(inputs, period, year)
     files = render_report_files(plan, report)
-    return publish(Path(outputs) / str(plan.year) / period, files)
+    with console.stage(STAGES[3]):
+        written = publish(Path(outputs) / str(plan.year) / period, files)
+    console.print_lines(summary_lines(plan, report), title="Cần xem trước khi trình ký:")
+    return written
 
 
 def run_plan(inputs: Path, outputs: Path, year: int | None = None) -> list[Path]:
