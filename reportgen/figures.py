@@ -93,6 +93,16 @@ class PeriodFigures:
     indicators: dict[str, IndicatorResult]  # in plan order
     submissions: SubmissionStatus
 
+    @property
+    def days(self) -> int:
+        """The window's length in days, both ends included."""
+        return (self.end - self.start).days + 1
+
+    def counts_comparable_with(self, other: "PeriodFigures") -> bool:
+        """Counts compare only over windows of about the same length (within 10%):
+        a 6-month total against a quarter's says nothing (rates still compare)."""
+        return abs(self.days - other.days) * 10 <= max(self.days, other.days)
+
 
 @dataclass(frozen=True)
 class Figures:

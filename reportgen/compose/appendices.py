@@ -10,17 +10,7 @@ from .common import department_name
 from .model import Appendix, DossierLine, DossierTable, IndicatorGroup, IndicatorLine, IndicatorTable
 from .sentences import target_text, value_text
 
-# Area titles as the plan names them (section II of the plan; indicators.md).
-AREA_TITLES = {
-    1: "Công tác chỉ đạo, điều hành",
-    2: "Cải cách thể chế",
-    3: "Cải cách thủ tục hành chính",
-    4: "Cải cách tổ chức bộ máy hành chính nhà nước",
-    5: "Cải cách chế độ công vụ",
-    6: "Cải cách tài chính công",
-    7: "Xây dựng, phát triển chính quyền điện tử, chính quyền số",
-    8: "Đánh giá tác động của CCHC",
-}
+from ..areas import area_title
 
 
 def indicator_line(stt: str, ind: IndicatorResult) -> IndicatorLine:
@@ -39,7 +29,7 @@ def indicator_table(figures: PeriodFigures) -> IndicatorTable:
     groups = []
     for number, area in enumerate(sorted(by_area), start=1):
         lines = tuple(indicator_line(f"{number}.{i}", ind) for i, ind in enumerate(by_area[area], start=1))
-        groups.append(IndicatorGroup(title=f"{number}. {AREA_TITLES.get(area, f'Lĩnh vực {area}')}", lines=lines))
+        groups.append(IndicatorGroup(title=f"{number}. {area_title(area)}", lines=lines))
     return IndicatorTable(groups=tuple(groups))
 
 

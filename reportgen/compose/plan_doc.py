@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..areas import PLAN_AREA_TITLES, area_title
 from ..diagnostics import InputError, Problem
 from ..periods import PERIODS
 from ..plan import Indicator, Plan, PlanText, ReportingSchedule, fill_placeholders, format_target
@@ -38,17 +39,6 @@ from .model import Document, Header, Metadata, Paragraph, Run
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
-# The areas' titles when plan_text gives none (the 2024 plan's wording).
-AREA_TITLES = {
-    1: "Công tác chỉ đạo, điều hành",
-    2: "Cải cách thể chế",
-    3: "Cải cách thủ tục hành chính",
-    4: "Cải cách tổ chức bộ máy hành chính nhà nước",
-    5: "Cải cách chế độ công vụ",
-    6: "Cải cách tài chính công",
-    7: "Xây dựng và phát triển chính quyền điện tử, chính quyền số",
-    8: "Đánh giá tác động của CCHC đến người dân, tổ chức và phát triển kinh tế - xã hội",
-}
 
 # How a target reads after an indicator's name, by comparison.
 _OP_PHRASE = {">=": "từ {} trở lên", ">": "trên {}", "<=": "không quá {}", "<": "dưới {}", "==": "{}"}
@@ -157,7 +147,7 @@ def _targets_and_tasks(plan: Plan, text: PlanText, values: dict[str, str]) -> li
         if not targets and not tasks and spec is None:
             continue
         number += 1
-        title = spec.title if spec else AREA_TITLES.get(area, f"Lĩnh vực {area}")
+        title = spec.title if spec else area_title(area, PLAN_AREA_TITLES)
         out.append(Paragraph.of(f"{number}. {fill_placeholders(title, values)}", "heading2", bold=True))
         task_bullets = [_bullet(t.text, values) for t in tasks]
         if targets:

@@ -16,7 +16,8 @@ from ..figures import IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import subject_phrase
 from ..plan import Plan
 from . import vi_format
-from .appendices import AREA_TITLES, appendices
+from ..areas import area_title
+from .appendices import appendices
 from .common import (
     agency_intro,
     appendix_note,
@@ -48,16 +49,7 @@ from .sentences import (
 
 TYPE_CODE = "BC"
 
-# Section II's khoản, by area (area 1 is section I). Area 8 only with content.
-AREA_HEADINGS = {
-    2: "Cải cách thể chế",
-    3: "Cải cách thủ tục hành chính",
-    4: "Cải cách tổ chức bộ máy hành chính nhà nước",
-    5: "Cải cách chế độ công vụ",
-    6: "Cải cách tài chính công",
-    7: "Xây dựng, phát triển chính quyền điện tử, chính quyền số",
-    8: "Đánh giá tác động của CCHC",
-}
+# Section II's khoản are areas 2..8 (area 1 is section I); area 8 only with content.
 
 PROGRESS_NOTE = {"dang_thuc_hien": "đang thực hiện", "chua_thuc_hien": "chưa thực hiện"}
 
@@ -225,7 +217,7 @@ def section_tasks(ctx: _Context) -> list[Paragraph]:
         if area == 8 and not _area8_has_content(ctx):
             continue
         number += 1
-        out.append(_h2(f"{number}. {AREA_HEADINGS[area]}"))
+        out.append(_h2(f"{number}. {area_title(area)}"))
         out += area_content(ctx, area) or [_body(NO_CONTENT)]
     return out
 
@@ -251,7 +243,7 @@ def _tasks_done(ctx: _Context, codes: list[str]) -> str:
     per_area = []
     for area in sorted({t.area for t in plan.tasks}):
         tasks = [t for t in plan.tasks if t.area == area]
-        title = lower_first(AREA_TITLES.get(area, f"lĩnh vực {area}"))
+        title = lower_first(area_title(area))
         per_area.append(f"{title}: {sum(t.code in done for t in tasks)}/{len(tasks)}")
     count = sum(t.code in done for t in plan.tasks)
     return f"{count}/{len(plan.tasks)} {head} ({'; '.join(per_area)})"

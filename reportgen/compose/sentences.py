@@ -72,7 +72,7 @@ def target_words(ind: IndicatorResult) -> str:
     return value
 
 
-def _ratio(ind: IndicatorResult) -> str:
+def ratio_text(ind: IndicatorResult) -> str:
     """'985/1.000' for a rate with its numerator and denominator."""
     if ind.unit != "rate" or ind.numerator is None or ind.denominator is None:
         return ""
@@ -102,7 +102,7 @@ def indicator_sentence(ind: IndicatorResult) -> str:
     value = value_text(ind)
     if ind.unit == "bool":
         value = _bool_words(ind.value)
-    details = [d for d in (_ratio(ind),) if d]
+    details = [d for d in (ratio_text(ind),) if d]
     if ind.target is not None and not (ind.unit == "bool" and ind.target is True and ind.op in (None, "==")):
         details.append(f"chỉ tiêu: {target_words(ind)}")
     tail = f" ({'; '.join(details)})" if details else ""
@@ -123,7 +123,7 @@ def shortfall_sentence(ind: IndicatorResult) -> str:
     value = value_text(ind)
     if ind.unit == "bool":
         return f"{name}: {_bool_words(ind.value)}, chưa đạt chỉ tiêu."
-    ratio = _ratio(ind)
+    ratio = ratio_text(ind)
     ratio = f" ({ratio})" if ratio else ""
     if joiner == " đạt ":
         verb = " là " if ind.op in ("<=", "<") else " mới đạt "
@@ -243,13 +243,6 @@ def _change_points(current: Fraction, before: Fraction) -> str:
     return f"{word} {points} điểm phần trăm"
 
 
-def _comparable_windows(a: PeriodFigures, b: PeriodFigures) -> bool:
-    """Counts compare only over windows of about the same length: a 6-month
-    total against a quarter's says nothing (rates still compare)."""
-    da, db = (a.end - a.start).days + 1, (b.end - b.start).days + 1
-    return abs(da - db) <= 0.1 * max(da, db)
-
-
 def comparison_sentences(current: PeriodFigures, previous: Optional[PeriodFigures],
                          last_year: Optional[PeriodFigures]) -> list[str]:
     """'Số hồ sơ tiếp nhận tăng 12,3% so với cùng kỳ năm trước (1.099 hồ sơ) ...'.
@@ -269,7 +262,7 @@ def comparison_sentences(current: PeriodFigures, previous: Optional[PeriodFigure
         o = other.tthc
         # the previous period's name when it is not obvious ("kỳ trước" of a 6-month report is quý I)
         named = "" if other is last_year else f"{subject_phrase(other.period, other.year)}: "
-        if _comparable_windows(current, other):
+        if current.counts_comparable_with(other):
             change = _change_percent(cur.received, o.received)
             if change == "bằng":
                 received_parts.append(f"bằng {label} ({named}{_n(o.received)} hồ sơ)")

@@ -32,7 +32,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..areas import area_title
 from ..compose import vi_format
+from ..compose.sentences import ratio_text, target_text
+from ..compose.sentences import value_text as _shown_value
 from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import PERIOD_NAME, subject_phrase
 from ..pipeline import report_name
@@ -44,19 +47,7 @@ TEMPLATE = "kiem-tra.html.j2"
 RATE_POINTS = 10  # percentage points
 COUNT_RELATIVE = Fraction(3, 10)
 COUNT_MIN_CHANGE = 5
-SAME_LENGTH = Fraction(1, 10)  # windows within 10% of each other's length
 
-AREA_NAMES = {
-    1: "Công tác chỉ đạo, điều hành CCHC",
-    2: "Cải cách thể chế",
-    3: "Cải cách thủ tục hành chính",
-    4: "Cải cách tổ chức bộ máy hành chính nhà nước",
-    5: "Cải cách chế độ công vụ",
-    6: "Cải cách tài chính công",
-    7: "Xây dựng, phát triển chính quyền điện tử, chính quyền số",
-    8: "Đánh giá tác động của CCHC",
-}
-OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 SHOWN_ELSEWHERE = {"other_period", "superseded_submission"}  # warning codes with a table of their own
 STAT_TEXT = {
     "received": "hồ sơ tiếp nhận trong kỳ",
@@ -164,44 +155,14 @@ def _days_late(sent_on: dt.date, due_before: dt.date) -> int:
 # ------------------------------------------------------------------ formatting
 
 
-def _rate(value) -> str:
-    return vi_format.percent(Fraction(value))
-
 
 def value_text(ind: IndicatorResult) -> str:
-    """The figure as the report shows it: '98,5% (985/1.000)', '3', 'Có'."""
-    if ind.value is None:
-        return "Chưa có số liệu"
-    if ind.unit == "bool" or isinstance(ind.value, bool):
-        return "Có" if ind.value else "Không"
-    if ind.unit == "rate":
-        text = _rate(ind.value)
-        if ind.numerator is not None and ind.denominator is not None:
-            text += f" ({vi_format.number(ind.numerator)}/{vi_format.number(ind.denominator)})"
-        return text
-    return vi_format.number(ind.value)
-
-
-def target_text(ind: IndicatorResult) -> str:
-    """'≥ 100%', '> 30%', '≥ 2', 'Có'; '' without a target."""
-    if ind.target is None:
-        return ""
-    if isinstance(ind.target, bool):
-        return "Có" if ind.target else "Không"
-    op = OP_TEXT.get(ind.op or "", ind.op or "")
-    shown = _rate(ind.target) if ind.unit == "rate" else vi_format.number(ind.target)
-    return f"{op} {shown}".strip()
+    """The figure as the report shows it, with its fraction: '98,5% (985/1.000)'."""
+    ratio = ratio_text(ind) if ind.value is not None else ""
+    return f"{_shown_value(ind)} ({ratio})" if ratio else _shown_value(ind)
 
 
 # ------------------------------------------------------------------ odd figures
-
-
-def _days(p: PeriodFigures) -> int:
-    return (p.end - p.start).days + 1
-
-
-def _comparable_counts(cur: PeriodFigures, other: PeriodFigures) -> bool:
-    return abs(_days(cur) - _days(other)) <= SAME_LENGTH * _days(cur)
 
 
 def _count_jump(old, new) -> bool:
@@ -244,7 +205,7 @@ def odd_figures(plan: Plan, report: PeriodReport) -> list[str]:
         if other is None:
             continue
         label = _label(other, which)
-        counts_ok = _comparable_counts(cur, other)
+        counts_ok = cur.counts_comparable_with(other)
         for code, ind in cur.indicators.items():
             old = other.indicators.get(code)
             if old is None or old.value is None:
@@ -258,7 +219,7 @@ def odd_figures(plan: Plan, report: PeriodReport) -> list[str]:
             elif ind.unit == "rate":
                 if abs(Fraction(ind.value) - Fraction(old.value)) * 100 > RATE_POINTS:
                     out.append(
-                        f"{head}: {_rate(ind.value)}, {label} {_rate(old.value)} "
+                        f"{head}: {vi_format.percent(ind.value)}, {label} {vi_format.percent(old.value)} "
                         f"({_signed_points(old.value, ind.value)})."
                     )
             elif counts_ok and _count_jump(old.value, ind.value):
@@ -291,7 +252,7 @@ def odd_figures(plan: Plan, report: PeriodReport) -> list[str]:
         who = f"{names.get(sub.department, sub.department)} ({sub.department})"
         silent = sorted(owned.get(sub.department, set()) - {row.area for row in sub.results})
         if silent:
-            areas = "; ".join(f"{area}. {AREA_NAMES.get(area, '')}".strip() for area in silent)
+            areas = "; ".join(f"{area}. {area_title(area)}" for area in silent)
             out.append(
                 f"{who} chủ trì nhiệm vụ của kế hoạch nhưng không báo cáo kết quả nào ở "
                 f"{'lĩnh vực' if len(silent) == 1 else 'các lĩnh vực'}: {areas} "
