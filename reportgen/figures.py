@@ -178,3 +178,5 @@ class PeriodReport:
     figures: Figures
     submissions: list  # list[records.Submission]
     warnings: list  # list[diagnostics.Problem]
+    # SHA-256 of every input file read, by path relative to INPUTS ("2024/plan.yaml")
+    inputs: dict = field(default_factory=dict)

@@ -117,6 +117,13 @@ def fake_render(plan, report, issue=None) -> dict[str, bytes]:
 
 def fake_prepare(inputs, period, year=None):
     """pipeline.prepare_report on the hand-built figures (plan read from INPUTS)."""
+    import dataclasses
+    import hashlib
+
     year = year or 2024
-    plan = load_year_plan(Path(inputs) / str(year), year)
-    return hand_built_report(plan, period=period)
+    folder = Path(inputs) / str(year)
+    plan = load_year_plan(folder, year)
+    plan, report = hand_built_report(plan, period=period)
+    read = [folder / "plan.yaml", *sorted((folder / "submissions").glob("[!~.]*.xlsx"))]  # as intake reads
+    hashes = {p.relative_to(inputs).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in read}
+    return plan, dataclasses.replace(report, inputs=hashes)

@@ -139,4 +139,11 @@ def build_period(plan: Plan, intake: Intake, period: str, *, last_year: tuple[Pl
         figures=Figures(current=current, previous=previous, same_period_last_year=same_period_last_year),
         submissions=list(selection.counted),
         warnings=list(intake.warnings) + warnings,
+        inputs=_input_hashes(plan, intake, last_year),
     )
+
+
+def _input_hashes(plan: Plan, intake: Intake, last_year: tuple[Plan, Intake] | None) -> dict[str, str]:
+    """What the figures were computed from, by path relative to INPUTS."""
+    sources = [(plan, intake)] + ([last_year] if last_year is not None else [])
+    return {f"{p.year}/{rel}": digest for p, i in sources for rel, digest in sorted(i.input_hashes.items())}

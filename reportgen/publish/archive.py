@@ -18,10 +18,11 @@ then the report's name (year and period reported). manifest.json:
        "files": {"045-BC-CCHC-2024-6m.docx": "<sha256>", ...},
        "inputs": {"2024/plan.yaml": "<sha256>", "2024/submissions/VP.xlsx": ...}}]}
 
-`inputs` holds every file of INPUTS/<year>/ (and of INPUTS/<year-1>/ when it is
-there: the comparisons with last year come from it), by path relative to INPUTS.
-They are hashed before and after rendering; a file changed meanwhile stops the
-issue.
+`inputs` holds every input file the figures were computed from (plan.yaml,
+workbooks and dossier logs of INPUTS/<year>/, and of INPUTS/<year-1>/ when the
+comparisons with last year came from it), by path relative to INPUTS, as intake
+hashed them while reading. They are checked again after rendering; a file changed
+meanwhile stops the issue.
 
 Rules (a văn thư's):
 - Numbers restart each calendar year: a number already in the register of the
@@ -111,21 +112,18 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def input_hashes(inputs: Path, year: int) -> dict[str, str]:
-    """SHA-256 of every input file of the year (and of last year's folder, when it
-    has a plan.yaml), by path relative to INPUTS. Hidden files and Excel's
-    `~$` lock files are left out."""
-    inputs = Path(inputs)
-    out: dict[str, str] = {}
-    for y in (year - 1, year):
-        folder = inputs / str(y)
-        if not (folder / "plan.yaml").is_file():
-            continue
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(inputs)
-            if path.is_file() and not any(part.startswith((".", "~$")) for part in rel.parts):
-                out[rel.as_posix()] = sha256_file(path)
-    return out
+def changed_inputs(inputs: Path, hashes: dict[str, str]) -> list[str]:
+    """The input files (relative to INPUTS) whose content is no longer what the
+    figures were computed from: changed or removed since they were read."""
+    changed = []
+    for rel, digest in hashes.items():
+        try:
+            same = sha256_file(Path(inputs) / rel) == digest
+        except OSError:
+            same = False
+        if not same:
+            changed.append(rel)
+    return changed
 
 
 # ------------------------------------------------------------------ register
@@ -250,7 +248,6 @@ def run_archive(
             _check_register(registers, root, number, date, year, period, sym)
             register = registers.get(target, {"format": FORMAT, "year": date.year, "issues": []})
             _order_warnings(register, number, date)
-            before = input_hashes(inputs, year)
             plan, report = prepare(inputs, period, year)
             late_data = [s for s in report.submissions if s.sent_on > date]
             if late_data:
@@ -261,9 +258,10 @@ def run_archive(
                 )
             stem = archive_stem(number, year, period)
             files = _archived_files(render(plan, report, pipeline.Issue(number, date)), year, period, stem)
-            if input_hashes(inputs, year) != before:
+            changed = changed_inputs(inputs, report.inputs)
+            if changed:
                 raise ArchiveError(
-                    f"Dữ liệu đầu vào trong «{folder}» đã thay đổi trong khi phát hành. "
+                    f"Dữ liệu đầu vào đã thay đổi trong khi phát hành: {', '.join(changed)}. "
                     "Không lưu trữ; chạy lại khi không còn ai sửa tệp đầu vào."
                 )
             entry = {
@@ -275,7 +273,7 @@ def run_archive(
                 "title": f"Báo cáo kết quả thực hiện công tác cải cách hành chính {subject_phrase(period, year)}",
                 "issued_at": now().astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
                 "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
-                "inputs": before,
+                "inputs": report.inputs,
             }
             register = {**register, "issues": [*register["issues"], entry]}
             return _store(target, files, register, created)
