@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .diagnostics import InputError, Location, Problem
+from .figures import TTHC_RATIOS
 from .periods import PERIODS
 
 Unit = Literal["rate", "count", "bool"]
@@ -45,12 +47,63 @@ class Organization(_Model):
     def text_name(self) -> str:
         if self.name_in_text:
             return self.name_in_text
-        lower = self.name.lower()
-        return lower[:1].upper() + lower[1:]
+        return _name_in_text(self.name, self.place)[0]
 
     @property
     def short(self) -> str:
-        return self.short_name or self.text_name.split()[0]
+        if self.short_name:
+            return self.short_name
+        if self.name_in_text:
+            return self.name_in_text.split()[0]
+        return _name_in_text(self.name, self.place)[1]
+
+
+# Kinds of agency (loại hình cơ quan, tổ chức) an agency's name starts with, longest
+# first, with their short form in running text ("Sở", "Ban", "Ủy ban").
+_AGENCY_KINDS = (
+    ("ủy ban nhân dân", "Ủy ban"), ("uỷ ban nhân dân", "Ủy ban"), ("hội đồng nhân dân", "Hội đồng"),
+    ("kho bạc nhà nước", "Kho bạc"), ("bảo hiểm xã hội", "Bảo hiểm xã hội"),
+    ("văn phòng", "Văn phòng"), ("trung tâm", "Trung tâm"), ("chi cục", "Chi cục"), ("tổng cục", "Tổng cục"),
+    ("bệnh viện", "Bệnh viện"), ("thanh tra", "Thanh tra"), ("ủy ban", "Ủy ban"), ("uỷ ban", "Ủy ban"),
+    ("sở", "Sở"), ("ban", "Ban"), ("bộ", "Bộ"), ("cục", "Cục"), ("viện", "Viện"), ("đài", "Đài"),
+    ("trường", "Trường"), ("phòng", "Phòng"),
+)
+# Kinds whose name is a list of fields, each capitalised: "Sở Tài nguyên và Môi
+# trường", "Sở Văn hóa, Thể thao và Du lịch", "Bộ Lao động - Thương binh và Xã hội".
+_FIELD_LIST_KINDS = ("sở", "bộ")
+# Kinds that already name the function: what follows is a place or a level, in
+# lower case ("Ủy ban nhân dân huyện Gia Lâm").
+_NAMED_KINDS = ("ủy ban nhân dân", "uỷ ban nhân dân", "hội đồng nhân dân", "kho bạc nhà nước", "bảo hiểm xã hội")
+_ACRONYMS = ("UBND", "HĐND", "CNTT")  # kept in capitals
+_FIELD_SEPARATORS = re.compile(r"(\s+và\s+|\s*,\s*|\s+-\s+)")
+
+
+def _name_in_text(name: str, place: str) -> tuple[str, str]:
+    """(name in running text, short name) derived from the header's capitals, by
+    Nghị định 30's rule for names of agencies: capital first letters for the kind
+    of agency and for its field ("SỞ XÂY DỰNG" -> "Sở Xây dựng", "BAN QUẢN LÝ CÁC
+    KHU CÔNG NGHIỆP" -> "Ban Quản lý các khu công nghiệp"); a trailing place name
+    is written as `place` ("... TỈNH QUẢNG NAM" -> "... tỉnh Quảng Nam"). A plan
+    sets name_in_text / short_name where this guess is wrong."""
+    words = " ".join(name.split())
+    lower = " ".join(w if w in _ACRONYMS else w.lower() for w in words.split())
+    tail = ""
+    place = " ".join(place.split())
+    if place and lower.endswith(" " + place.lower()) and len(place) < len(words):
+        lower, tail = lower[: -len(place) - 1], " " + place
+    kind = next(((k, short) for k, short in _AGENCY_KINDS if lower == k or lower.startswith(k + " ")), None)
+    if kind is None:
+        text = lower[:1].upper() + lower[1:]
+        return text + tail, (text + tail).split()[0]
+    prefix, short = kind
+    rest = lower[len(prefix):].strip()
+    if prefix in _FIELD_LIST_KINDS:
+        rest = "".join(part if _FIELD_SEPARATORS.fullmatch(part) else part[:1].upper() + part[1:]
+                       for part in _FIELD_SEPARATORS.split(rest))
+    elif prefix not in _NAMED_KINDS:
+        rest = rest[:1].upper() + rest[1:]
+    text = " ".join(x for x in (prefix[:1].upper() + prefix[1:], rest) if x) + tail
+    return text, short
 
 
 class Department(_Model):
@@ -103,6 +156,24 @@ class Indicator(_Model):
             raise ValueError("chỉ tiêu kiểu bool phải có target là true hoặc false")
         if self.unit != "bool" and isinstance(self.target, bool):
             raise ValueError(f"chỉ tiêu kiểu {self.unit} phải có target là một số")
+        return self
+
+    @model_validator(mode="after")
+    def _tthc_computable(self):
+        """`source: tthc` only for what the dossier logs give (figures.md): one of
+        TTHC_RATIOS, as a rate (or a count: its numerator). Anything else would
+        silently stay without data in every report."""
+        if self.source != "tthc":
+            return self
+        if self.code not in TTHC_RATIOS:
+            raise ValueError(
+                f"chỉ tiêu «{self.code}» có source: tthc, nhưng từ sổ theo dõi hồ sơ chỉ tính được "
+                f"{', '.join(TTHC_RATIOS)}; chỉ tiêu do phòng, đơn vị báo cáo thì ghi source: submissions"
+            )
+        if self.unit == "bool":
+            raise ValueError(
+                f"chỉ tiêu «{self.code}» có source: tthc là một tỷ lệ: unit phải là rate (hoặc count), không phải bool"
+            )
         return self
 
     @property
@@ -453,7 +524,9 @@ def load_plan(path: Path) -> Plan:
     path = Path(path)
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # NFC: a plan typed with decomposed accents (NFD, as some editors and macOS
+        # save) must read, match codes and name things exactly as one in NFC.
+        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError([Problem("không tìm thấy tệp kế hoạch plan.yaml", Location(file=where))])
     except (OSError, UnicodeDecodeError) as exc:

@@ -473,7 +473,7 @@ def test_minimal_plan_other_agency():
     assert doc.header.place_date == "Hà Nội, ngày      tháng 02 năm 2024"
     assert doc.kinh_gui == ()
     assert doc.subject == ("Kết quả thực hiện công tác cải cách hành chính quý I năm 2024",)
-    assert texts(doc)[0] == ("Thực hiện Kế hoạch cải cách hành chính năm 2024 của Sở xây dựng (Sở). "
+    assert texts(doc)[0] == ("Thực hiện Kế hoạch cải cách hành chính năm 2024 của Sở Xây dựng (Sở). "
                              "Số liệu tính từ ngày 15/12/2023 đến ngày 14/3/2024.")
     assert "Trong kỳ, Sở tiếp nhận 5 hồ sơ thủ tục hành chính, tất cả đều nộp trực tiếp; không có hồ sơ từ kỳ trước " \
            "chuyển sang. Tổng số hồ sơ phải giải quyết là 5 hồ sơ." in texts(doc)
@@ -485,7 +485,7 @@ def test_minimal_plan_other_agency():
     assert "- Chưa nhận được báo cáo của Văn phòng Sở và Phòng Quản lý nhà." in texts(doc)
     assert doc.body[-1].text == "Không có đề xuất, kiến nghị./."
     assert [a.label for a in doc.appendices] == ["Phụ lục I", "Phụ lục II"]
-    assert doc.appendices[0].note == "(Kèm theo Báo cáo số      /BC-SXD ngày      tháng 02 năm 2024 của Sở xây dựng)"
+    assert doc.appendices[0].note == "(Kèm theo Báo cáo số      /BC-SXD ngày      tháng 02 năm 2024 của Sở Xây dựng)"
 
 
 # ---------------------------------------------------------------- shared helpers

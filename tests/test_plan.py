@@ -44,7 +44,7 @@ def test_minimal_plan_of_another_agency_loads_with_defaults():
     plan = load_plan(MINIMAL_PLAN)
     assert plan.tasks == [] and plan.kinh_gui == [] and plan.plan_document.number is None
     assert plan.signer.title_lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
-    assert plan.organization.text_name == "Sở xây dựng"
+    assert plan.organization.text_name == "Sở Xây dựng"
     assert plan.organization.short == "Sở"
     assert plan.periods["6m"].start == dt.date(2024, 12, 15)
 

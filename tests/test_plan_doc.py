@@ -422,8 +422,8 @@ def test_minimal_plan_gives_a_complete_plan():
     texts = [p.text for p in doc.body]
     assert doc.header.number == f"Số:{vi_format.BLANK}/KH-SXD"
     assert doc.header.place_date == f"Hà Nội, ngày{vi_format.BLANK}tháng 12 năm 2024"
-    assert doc.subject == ("Cải cách hành chính của Sở xây dựng năm 2025",)
-    assert texts[0].startswith("Sở xây dựng xây dựng kế hoạch") or "năm 2025" in texts[0]
+    assert doc.subject == ("Cải cách hành chính của Sở Xây dựng năm 2025",)
+    assert texts[0].startswith("Sở Xây dựng (Sở) xây dựng kế hoạch") or "năm 2025" in texts[0]
     assert "I. CÁC CHỈ TIÊU, NHIỆM VỤ CHỦ YẾU" in texts
     assert "II. TỔ CHỨC THỰC HIỆN" in texts
     # chỉ tiêu from the indicators with a target, in area order; none without one
