@@ -320,7 +320,7 @@ _CONTEXT_NAMES = {
 
 def format_target(indicator: "Indicator") -> str:
     """An indicator's target as the plan writes it: rates "100%", "30%";
-    counts with two digits ("02 hoạt động")."""
+    counts 1 to 9 with two digits ("02 hoạt động"), zero as "0" (never "00")."""
     from .compose import vi_format
 
     if indicator.target is None or isinstance(indicator.target, bool):
@@ -328,7 +328,7 @@ def format_target(indicator: "Indicator") -> str:
     if indicator.unit == "rate":
         return vi_format.percent(Fraction(indicator.target))
     value = indicator.target
-    if value == int(value) and 0 <= value < 10:
+    if value == int(value) and 1 <= value < 10:
         return f"{int(value):02d}"
     return vi_format.number(value)
 

@@ -178,12 +178,30 @@ def _implementation(plan: Plan, text: PlanText, values: dict[str, str]) -> list[
     return out
 
 
+# The default deadline wording when the periods' due_before are not all the same
+# day of the period's last month (other provinces' windows): each cut-off line
+# carries its own deadline.
+PERIODIC_EACH_DUE = ("+ Đối với báo cáo định kỳ hàng quý, 6 tháng và năm: **gửi trước thời hạn của từng "
+                     "kỳ báo cáo nêu dưới đây**.")
+CUTOFF_WITH_DUE = ("Báo cáo {period}: thời gian chốt số liệu tính từ ngày {start} đến ngày {end}; "
+                   "gửi báo cáo trước ngày {due}.")
+
+
 def _reporting(plan: Plan, spec: ReportingSchedule, values: dict[str, str]) -> list[Paragraph]:
     """Deadline and cut-off windows: the dates are the plan's `periods`."""
     periods = [(code, plan.periods[code]) for code in PERIODS if code in plan.periods]
     out: list[Paragraph] = []
     if spec.intro:
         out.append(_para(spec.intro, values))
+    default = ReportingSchedule()
+    in_last_month = all((w.due_before.year, w.due_before.month) == (w.end.year, w.end.month) for _, w in periods)
+    if spec.periodic == default.periodic and (len({w.due_before.day for _, w in periods}) > 1 or not in_last_month):
+        # The default sentence ("before the Nth of the period's last month") does
+        # not fit these windows: name each period's deadline in its cut-off line.
+        spec = spec.model_copy(update={
+            "periodic": PERIODIC_EACH_DUE,
+            "cutoff": CUTOFF_WITH_DUE if spec.cutoff == default.cutoff else spec.cutoff,
+        })
     if spec.periodic:
         days = sorted({w.due_before.day for _, w in periods})
         local = dict(values)
@@ -226,6 +244,8 @@ def _target_sentence(indicator: Indicator, values: dict[str, str]) -> str:
     name = indicator.name.strip().rstrip(".")
     if isinstance(indicator.target, bool):
         return f"{name}." if indicator.target else f"{name}: không."
+    if indicator.unit == "rate" and indicator.op == ">=" and indicator.target == 1:
+        return f"{name}: {values[indicator.code]}."  # "100%": nothing can be above it
     return f"{name}: {_OP_PHRASE[indicator.op].format(values[indicator.code])}."
 
 

@@ -255,9 +255,12 @@ def strengths(ctx: _Context) -> list[Paragraph]:
     judged = [i for i in ctx.indicators() if i.status in ("dat", "chua_dat")]
     met = [i for i in judged if i.status == "dat"]
     if met:
-        lead = (f"Tất cả {len(judged)} chỉ tiêu đã có số liệu đánh giá đều đạt kế hoạch đề ra"
-                if len(met) == len(judged) else
-                f"Đạt {len(met)}/{len(judged)} chỉ tiêu đã có số liệu đánh giá")
+        if len(judged) == 1:
+            lead = "Chỉ tiêu đã có số liệu đánh giá đạt kế hoạch đề ra"
+        elif len(met) == len(judged):
+            lead = f"Tất cả {len(judged)} chỉ tiêu đã có số liệu đánh giá đều đạt kế hoạch đề ra"
+        else:
+            lead = f"Đạt {len(met)}/{len(judged)} chỉ tiêu đã có số liệu đánh giá"
         out.append(_bullet(f"{lead}: {'; '.join(met_phrase(i) for i in met)}."))
     codes = _completed_task_codes(ctx)
     others = sum(1 for s in ctx.submissions for r in s.results if r.progress == "hoan_thanh" and not r.task_code)

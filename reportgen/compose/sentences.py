@@ -4,6 +4,7 @@ comparisons with earlier periods. Everything through vi_format (Babel, vi).
 
 from __future__ import annotations
 
+import operator
 from fractions import Fraction
 from typing import Optional
 
@@ -15,6 +16,7 @@ from .common import capitalize_first, lower_first
 # ---------------------------------------------------------------- indicator values
 
 _OP_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": ""}
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 
 
 def _is_whole(value) -> bool:
@@ -38,13 +40,24 @@ def _target_value(ind: IndicatorResult) -> str:
     return vi_format.number(ind.target)
 
 
+def wanted_bool(ind: IndicatorResult) -> bool | None:
+    """The answer a yes/no indicator's target asks for: True, False, or None when
+    none is set or either answer meets it ('>= false')."""
+    if ind.target is None:
+        return None
+    if ind.op in (None, "=="):
+        return bool(ind.target)
+    meeting = [v for v in (True, False) if _OPS[ind.op](v, bool(ind.target))]
+    return meeting[0] if len(meeting) == 1 else None
+
+
 def target_text(ind: IndicatorResult) -> str:
     """The target for a table cell: '≥ 100%', '> 30%', '≤ 100%', '≥ 2', 'Có', '—'."""
     if ind.target is None:
         return "—"
     if isinstance(ind.target, bool) or ind.unit == "bool":
-        wanted = bool(ind.target) if ind.op in (None, "==") else not bool(ind.target)
-        return "Có" if wanted else "Không"
+        wanted = wanted_bool(ind)
+        return "—" if wanted is None else ("Có" if wanted else "Không")
     symbol = _OP_SYMBOL.get(ind.op or "==", "")
     value = _target_value(ind)
     return f"{symbol} {value}" if symbol else value
@@ -101,9 +114,9 @@ def indicator_sentence(ind: IndicatorResult) -> str:
         return f"{name}: chưa có số liệu{target}."
     value = value_text(ind)
     if ind.unit == "bool":
-        value = _bool_words(ind.value)
+        value = _bool_words(ind)
     details = [d for d in (ratio_text(ind),) if d]
-    if ind.target is not None and not (ind.unit == "bool" and ind.target is True and ind.op in (None, "==")):
+    if ind.target is not None and not (ind.unit == "bool" and wanted_bool(ind) in (True, None)):
         details.append(f"chỉ tiêu: {target_words(ind)}")
     tail = f" ({'; '.join(details)})" if details else ""
     verdict = ""
@@ -122,7 +135,9 @@ def shortfall_sentence(ind: IndicatorResult) -> str:
     name, joiner = _subject(ind)
     value = value_text(ind)
     if ind.unit == "bool":
-        return f"{name}: {_bool_words(ind.value)}, chưa đạt chỉ tiêu."
+        if wanted_bool(ind) is False:
+            return f"{name}: {_bool_words(ind)} (chỉ tiêu: {target_words(ind)}), chưa đạt."
+        return f"{name}: {_bool_words(ind)}, chưa đạt chỉ tiêu."
     ratio = ratio_text(ind)
     ratio = f" ({ratio})" if ratio else ""
     if joiner == " đạt ":
@@ -131,18 +146,23 @@ def shortfall_sentence(ind: IndicatorResult) -> str:
     return f"{name}: {value}{ratio}, chưa đạt chỉ tiêu {target_words(ind)}."
 
 
-def _bool_words(value) -> str:
-    """A yes/no indicator in running text: the plan names them as actions or
-    states ('Ban hành kế hoạch ...', '... đúng định mức'): 'đã thực hiện'."""
-    return "đã thực hiện" if value else "chưa thực hiện"
+def _bool_words(ind: IndicatorResult) -> str:
+    """A yes/no indicator in running text. The plan names them as actions or
+    states to reach ('Ban hành kế hoạch ...', '... đúng định mức'): 'đã thực
+    hiện' / 'chưa thực hiện'. One whose target is 'no' names something to avoid
+    ('Có vi phạm ...'): plainly 'có' / 'không'."""
+    if wanted_bool(ind) is False:
+        return "có" if ind.value else "không"
+    return "đã thực hiện" if ind.value else "chưa thực hiện"
 
 
 def met_phrase(ind: IndicatorResult) -> str:
     """A target met, short, for "Ưu điểm": 'tỷ lệ hồ sơ ... (100%)'; a yes/no
-    indicator by its name alone."""
+    indicator by its name alone, or with its answer when the target is 'no'
+    ('có vi phạm ... (không)')."""
     name = lower_first(ind.name.strip().rstrip(" .;:"))
     if ind.unit == "bool":
-        return name
+        return name if wanted_bool(ind) is not False else f"{name} ({_bool_words(ind)})"
     return f"{name} ({value_text(ind)})"
 
 
@@ -178,7 +198,8 @@ def dossier_paragraphs(stats: DossierStats, agency_short: str) -> list[str]:
         channels = [(c, lab) for c, lab in ((stats.online, "trực tuyến"), (stats.direct, "trực tiếp"),
                     (stats.postal, "qua dịch vụ bưu chính công ích")) if c]
         if len(channels) == 1 and channels[0][0] == stats.received:
-            first += f", tất cả đều nộp {channels[0][1]}"
+            # "tất cả đều" only for several dossiers: one dossier is simply "nộp ..."
+            first += f", {'tất cả đều ' if stats.received > 1 else ''}nộp {channels[0][1]}"
         elif len(parts) == 1:
             first += f", trong đó {parts[0]}"
         elif parts:
@@ -196,8 +217,8 @@ def dossier_paragraphs(stats: DossierStats, agency_short: str) -> list[str]:
                                          (stats.late, "quá hạn")) if c]
         in_time = stats.early + stats.on_time
         if len(kinds) == 1:
-            verb = "đều giải quyết" if kinds[0][1] == "quá hạn" else "đều được giải quyết"
-            second += f", tất cả {verb} {kinds[0][1]}"
+            verb = "giải quyết" if kinds[0][1] == "quá hạn" else "được giải quyết"
+            second += (f", tất cả đều {verb} {kinds[0][1]}" if stats.resolved > 1 else f", {verb} {kinds[0][1]}")
         else:
             second += ", trong đó " + ", ".join(
                 f"{lab} {_n(c)} hồ sơ ({_share(c, stats.resolved)})" for c, lab in kinds)
@@ -214,10 +235,9 @@ def dossier_paragraphs(stats: DossierStats, agency_short: str) -> list[str]:
         if stats.pending_overdue and stats.pending_in_time:
             third += (f", trong đó {_n(stats.pending_in_time)} hồ sơ còn trong hạn và "
                       f"{_n(stats.pending_overdue)} hồ sơ đã quá hạn.")
-        elif stats.pending_overdue:
-            third += ", tất cả đã quá hạn giải quyết."
         else:
-            third += ", tất cả còn trong hạn giải quyết."
+            state = "đã quá hạn giải quyết" if stats.pending_overdue else "còn trong hạn giải quyết"
+            third += f", tất cả {state}." if stats.pending > 1 else f", {state}."
     else:
         third = "Không còn hồ sơ đang giải quyết."
     return [first, second + " " + third]
