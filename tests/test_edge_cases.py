@@ -154,6 +154,16 @@ def test_long_agency_name_reads_as_a_name_in_text(long_name_report: Report):
     assert "tỉnh quảng nam" not in r.docx and "tỉnh quảng nam" not in r.pdf
 
 
+def test_plan_without_indicators_or_tasks_has_no_empty_section(long_name_report: Report, tmp_path: Path):
+    inputs = long_name_report.folder.parents[2] / "inputs"
+    proc = run_cli("plan", "--inputs", str(inputs), "--outputs", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    text = docx_text(tmp_path / "2025" / "KH-CCHC-2025.docx")
+    assert "CÁC CHỈ TIÊU, NHIỆM VỤ CHỦ YẾU" not in text
+    assert "I. TỔ CHỨC THỰC HIỆN" in text and "II." not in text
+    assert "Cải cách hành chính của Ban Quản lý khu kinh tế và các khu công nghiệp tỉnh Quảng Nam năm 2025" in text
+
+
 def test_minimal_plan_names_the_agency_as_nd30_writes_it(tmp_path: Path):
     r = report(tmp_path, minimal_plan(), [])
     assert "Kế hoạch cải cách hành chính năm 2025 của Sở Xây dựng (Sở)" in one_line(r.docx)

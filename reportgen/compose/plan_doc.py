@@ -63,6 +63,8 @@ def compose_plan(plan: Plan) -> Document:
         sections.append(("MỤC ĐÍCH, YÊU CẦU", _purpose(text, values)))
     sections.append(("CÁC CHỈ TIÊU, NHIỆM VỤ CHỦ YẾU", _targets_and_tasks(plan, text, values)))
     sections.append(("TỔ CHỨC THỰC HIỆN", _implementation(plan, text, values)))
+    # a plan without targets or tasks has no section of them (no empty heading)
+    sections = [(title, paragraphs) for title, paragraphs in sections if paragraphs]
     for number, (title, paragraphs) in enumerate(sections):
         body.append(Paragraph.of(f"{ROMAN[number]}. {title}", "heading1", bold=True))
         body += paragraphs
