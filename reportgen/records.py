@@ -114,7 +114,7 @@ def empty_dossiers() -> pd.DataFrame:
     """A dossier frame with the canonical columns and no rows."""
     return pd.DataFrame(
         {
-            "id": pd.Series([], dtype="string"),
+            "id": pd.Series([], dtype="string[pyarrow]"),  # Arrow-backed: millions of ids
             "department": pd.Categorical([]),
             "procedure": pd.Series([], dtype="string"),
             "field": pd.Series([], dtype="string"),

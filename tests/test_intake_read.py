@@ -142,3 +142,39 @@ def test_generated_logs_read_back(tmp_path):
     assert len(df) == 2500 and df["id"].is_unique and not intake.warnings
     assert (df["due"] >= df["received"]).all()
     assert df["returned"].isna().any() and (df["returned"].dropna() >= df.loc[df["returned"].notna(), "received"]).all()
+
+
+# --- Mã hồ sơ kept in Arrow; repeats found whatever the order (fast paths) ----------
+
+@pytest.mark.parametrize("order", ["sorted", "shuffled", "descending"])
+def test_dossier_ids_arrow_backed_and_repeats_found_in_any_order(tmp_path, order):
+    from reportgen.diagnostics import Diagnostics
+    from reportgen.intake.dossiers import read_dossiers
+
+    y = make_inputs(tmp_path)
+    plan = load_plan(y / "plan.yaml")
+    rows = [log_row(i) for i in range(1, 301)]
+    if order == "shuffled":
+        rows = [rows[i] for i in np.random.default_rng(3).permutation(len(rows))]
+    elif order == "descending":
+        rows = rows[::-1]
+    unique = write_csv(y / "tthc" / "unique.csv", rows)
+    diag = Diagnostics()
+    df = read_dossiers([(unique, "unique.csv")], plan, diag)
+    assert df["id"].dtype == "string[pyarrow]" and df["id"].dtype == empty_dossiers()["id"].dtype
+    assert len(df) == 300 and df["id"].is_unique and not diag.warnings and not diag.errors
+    assert sorted(df["id"]) == [f"HS-{i:05d}" for i in range(1, 301)]
+
+    # the same ids plus an identical repeat (a padded copy of a row far away) and a
+    # blank (spaces only) id: one warning, one error, in the order of the file
+    pos = {"sorted": 299, "shuffled": 150, "descending": 0}[order]
+    repeat = rows[pos].copy()
+    repeat[0] = f"  {repeat[0]} "
+    blank = log_row(999)
+    blank[0] = "   "
+    extra = write_csv(y / "tthc" / "extra.csv", rows[:1] + [repeat] + rows[1:] + [blank])
+    diag = Diagnostics()
+    df = read_dossiers([(extra, "extra.csv")], plan, diag)
+    assert [w.code for w in diag.warnings] == ["duplicate_dossier"]
+    assert [(e.code, e.where.row) for e in diag.errors] == [("blank", 303)]
+    assert df["id"].isna().sum() == 1 and df["id"].dropna().is_unique and len(df) == 301

@@ -2,6 +2,8 @@
 
 A log can hold millions of rows, so nothing here loops over rows in Python:
 - CSV is parsed by pyarrow (all columns as text), xlsx by python-calamine;
+- `Mã hồ sơ` (one distinct value per row) never becomes Python objects: it is
+  cleaned, checked for repeats and handed to pandas as Arrow ("string[pyarrow]");
 - each column is factorised (dictionary-encoded) and only its *distinct* values
   are parsed in Python (a log has a few thousand distinct dates and a handful of
   distinct coded values), then the result is taken back to the rows with numpy;
@@ -90,8 +92,9 @@ def _factorize_arrow(col: pa.ChunkedArray) -> tuple[np.ndarray, list]:
         return np.empty(0, dtype=np.int32), []
     if not pa.types.is_dictionary(col.type):
         col = pc.dictionary_encode(col)
-    chunks = [ch.indices.fill_null(-1).to_numpy(zero_copy_only=False) for ch in col.chunks]
-    codes = np.concatenate(chunks).astype(np.int32, copy=False) if len(chunks) > 1 else chunks[0].astype(np.int32)
+    # one fill_null over all chunks' indices (not one call per 1 MB block)
+    indices = pa.chunked_array([ch.indices for ch in col.chunks], type=col.type.index_type)
+    codes = pc.fill_null(indices, -1).to_numpy().astype(np.int32, copy=False)
     return codes, col.chunk(0).dictionary.to_pylist()
 
 
@@ -227,15 +230,24 @@ def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
     for key, j in found.items():
         col = table.column(col_names[j])
         if key == "id":
-            ids = pc.utf8_trim_whitespace(col)
-            if not pc.all(pc.string_is_ascii(ids)).as_py():
-                ids = pc.utf8_normalize(ids, form="NFC")
-            ids = pc.if_else(pc.equal(ids, ""), pa.scalar(None, pa.string()), ids)
-            log.ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+            log.ids = _clean_ids(col)
             log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])
         else:
             log.columns[key] = _factorize_arrow(col)
     return log
+
+
+def _clean_ids(col: pa.ChunkedArray) -> pa.Array:
+    """Mã hồ sơ as one Arrow string array: trimmed, NFC, null when blank. Stays in
+    Arrow (no Python str per row); the costly steps run only when needed."""
+    ids = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    ids = pc.utf8_trim_whitespace(ids)
+    if not pc.all(pc.string_is_ascii(ids)).as_py():
+        ids = pc.utf8_normalize(ids, form="NFC")
+    blank = pc.equal(ids, "")  # only whitespace before trimming ("" itself is read as null)
+    if pc.any(blank).as_py():
+        ids = pc.if_else(blank, pa.scalar(None, pa.string()), ids)
+    return ids
 
 
 # --- xlsx -------------------------------------------------------------------
@@ -247,17 +259,19 @@ def _read_xlsx(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
         wb = CalamineWorkbook.from_path(str(path))
         chosen = None
         for name in wb.sheet_names:
+            # get_sheet_by_name parses the whole sheet: keep the chosen one, never parse it twice
             sheet = wb.get_sheet_by_name(name)
             top = sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
             hit = _find_header(top)
             if hit and (chosen is None or len(hit[1]) > len(chosen[1][1])):
-                chosen = (name, hit)
+                chosen = (name, hit, sheet)
+            del sheet
         if chosen is None:
             diag.error("không tìm thấy dòng tiêu đề của sổ hồ sơ trong trang tính nào", Location(file),
                        expected=_expected_columns(), code="no_header")
             return None
-        name, (hidx, found) = chosen
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        name, (hidx, found), sheet = chosen
+        rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for corrupt files
         diag.error("không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)", Location(file),
                    found=type(exc).__name__, expected="tệp .xlsx mở được bằng Excel", code="corrupt_file")
@@ -314,8 +328,9 @@ def _map_uniques(uniques: list, parse, legacy: bool = False):
 
 
 def _take(parsed: np.ndarray, codes: np.ndarray, blank) -> np.ndarray:
+    """parsed[codes] per row, `blank` where the code is -1 (the appended last item)."""
     ext = np.append(parsed, np.array([blank], dtype=parsed.dtype))
-    return ext[np.where(codes < 0, len(parsed), codes)]
+    return ext[codes]
 
 
 class _Parsed:
@@ -345,7 +360,7 @@ class _Parsed:
             arr = np.array([np.datetime64(p, "D") if p else np.datetime64("NaT") for p in parsed] or [],
                            dtype="datetime64[D]").astype("datetime64[ns]")
             values = _take(arr, codes, NAT)
-            badrow = present & bad[np.where(codes < 0, len(uniques), codes)]
+            badrow = present & bad[codes]
             rep.rows(log, key, badrow, f"{DOSSIER_COLUMNS[key]} không đọc được là ngày", expected=V.DATE_EXPECTED,
                      found=lambda i, k=key: _raw(log, k, i), code="bad_date")
             if key != "returned":
@@ -370,7 +385,7 @@ class _Parsed:
             legacy_notes.update(conv)
             idx = np.array([cats.index(p) if p is not None else -1 for p in parsed], dtype=np.int64)
             values = _take(idx, codes, -1)
-            badrow = present & bad[np.where(codes < 0, len(uniques), codes)]
+            badrow = present & bad[codes]
             rep.rows(log, key, badrow, f"giá trị {DOSSIER_COLUMNS[key]} không hợp lệ", expected=expected,
                      found=lambda i: _raw(log, key, i), code="bad_value")
             if required:
@@ -391,7 +406,7 @@ class _Parsed:
             legacy_notes.update(conv)
             idx = np.array([-1 if p is None else int(p) for p in parsed], dtype=np.int64)
             values = _take(idx, codes, -1)
-            badrow = present & bad[np.where(codes < 0, len(uniques), codes)]
+            badrow = present & bad[codes]
             rep.rows(log, key, badrow, f"giá trị {DOSSIER_COLUMNS[key]} không hợp lệ", expected=V.YES_NO_EXPECTED,
                      found=lambda i, k=key: _raw(log, k, i), code="bad_value")
             if required:
@@ -421,8 +436,10 @@ class _Parsed:
                         legacy_notes[t] = (fixed, enc)
                         t = fixed
                 cleaned.append(t)
-            arr = np.array(cleaned + [None], dtype=object)
-            data[key] = pd.array(arr[np.where(codes < 0, len(uniques), codes)], dtype="string")
+            # the distinct texts taken to the rows; StringArray wraps the object array
+            # as is (pd.array(..., dtype="string") would copy and re-check every row)
+            arr = np.array([pd.NA if t is None else t for t in cleaned] + [pd.NA], dtype=object)
+            data[key] = pd.arrays.StringArray(arr[codes])
         for raw_text, (new, enc) in list(legacy_notes.items())[:MAX_MESSAGES]:
             diag.warn(f"văn bản gõ bằng bảng mã cũ {enc}, đã chuyển sang Unicode thành «{new}»",
                       Location(log.file, log.sheet), found=V.shown(raw_text), expected="gõ bằng bảng mã Unicode",
@@ -470,21 +487,22 @@ def read_dossiers(paths: list[tuple[Path, str]], plan: Plan, diag: Diagnostics) 
         if key == "id":
             continue
         vals = [p[key] for p in parts]
-        if isinstance(vals[0], pd.Categorical):
+        if len(vals) == 1:
+            data[key] = vals[0]
+        elif isinstance(vals[0], pd.Categorical):
             data[key] = pd.Categorical.from_codes(np.concatenate([v.codes for v in vals]), dtype=vals[0].dtype)
         elif isinstance(vals[0], np.ndarray):
             data[key] = np.concatenate(vals)
         else:
-            data[key] = pd.array(np.concatenate([np.asarray(v, dtype=object) for v in vals]), dtype="string") \
-                if len(vals) > 1 else vals[0]
+            data[key] = pd.array(np.concatenate([np.asarray(v, dtype=object) for v in vals]), dtype="string")
     file_idx, rows = np.concatenate(file_idx), np.concatenate(rows)
     drop = _deduplicate(ids, data, file_idx, rows, files, diag)
     if drop is not None:
         keep = ~drop
         ids = ids.filter(pa.array(keep))
         data = {k: v[keep] for k, v in data.items()}
-    ids = ids.combine_chunks() if ids.num_chunks != 1 else ids.chunk(0)
-    frame = {"id": ids.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)}
+    # Arrow-backed "string[pyarrow]": wraps the Arrow buffers, no Python str per row
+    frame = {"id": pd.Series(pd.arrays.ArrowStringArray(ids), copy=False)}
     frame.update(data)
     return pd.DataFrame(frame, columns=list(DOSSIER_COLUMNS), copy=False)
 
@@ -492,10 +510,8 @@ def read_dossiers(paths: list[tuple[Path, str]], plan: Plan, diag: Diagnostics) 
 def _deduplicate(ids: pa.ChunkedArray, data: dict, file_idx: np.ndarray, rows: np.ndarray,
                  files: list[RawLog], diag: Diagnostics) -> np.ndarray | None:
     """Rows to drop (identical repeats), or None. Conflicting repeats are errors."""
-    counts = pc.value_counts(ids)
-    repeated = counts.field("values").filter(pc.and_(pc.greater(counts.field("counts"), 1),
-                                                     pc.is_valid(counts.field("values"))))
-    if len(repeated) == 0:
+    repeated = _repeated_ids(ids)
+    if repeated is None:
         return None
     mask = pc.is_in(ids, value_set=repeated).to_numpy(zero_copy_only=False).astype(bool)
     where = np.flatnonzero(mask)
@@ -534,6 +550,25 @@ def _deduplicate(ids: pa.ChunkedArray, data: dict, file_idx: np.ndarray, rows: n
     drop = np.zeros(len(rows), dtype=bool)
     drop[sub.index[same.to_numpy()]] = True
     return drop
+
+
+def _repeated_ids(ids: pa.ChunkedArray) -> pa.Array | None:
+    """The ids (non-null) found more than once, or None when every id is distinct.
+
+    Logs are big and repeats rare, so first the cheap exact tests, all in Arrow:
+    ids in strictly increasing order (an export sorted by Mã hồ sơ) are distinct;
+    otherwise a hash set (pc.unique, faster than count_distinct or value_counts)
+    as long as the ids. Only when that differs are the counts taken."""
+    present = ids.drop_null() if ids.null_count else ids  # (chunked: no 2 GiB limit)
+    n = len(present)
+    if n < 2:
+        return None
+    if pc.all(pc.less(present.slice(0, n - 1), present.slice(1))).as_py():
+        return None
+    if len(pc.unique(present)) == n:
+        return None
+    counts = pc.value_counts(present)
+    return counts.field("values").filter(pc.greater(counts.field("counts"), 1))
 
 
 def _loc(files: list[RawLog], row) -> Location:
