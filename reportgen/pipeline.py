@@ -9,11 +9,11 @@ of the run are published atomically (publish.files).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import console
-from .diagnostics import InputError, Problem, UsageError
+from .diagnostics import InputError, Location, Problem, UsageError
 from .plan import Plan, load_plan
 
 STAGES = ("Đọc dữ liệu", "Tổng hợp số liệu", "Soạn và xuất báo cáo", "Ghi tệp")
@@ -61,19 +61,28 @@ def report_name(year: int, period: str) -> str:
     return f"BC-CCHC-{year}-{period}"
 
 
-def _last_year(inputs: Path, year: int):
-    """Last year's plan and inputs, for "so với cùng kỳ" comparisons; None when
-    absent or unreadable (that is no reason to stop this year's report)."""
+def _last_year(inputs: Path, year: int) -> tuple[tuple | None, list[Problem]]:
+    """Last year's plan and inputs, for "so với cùng kỳ" comparisons, and the
+    warnings for the review. None when absent; when unreadable, None and a warning
+    saying why the comparison is left out (no reason to stop this year's report)."""
     from .intake import read_inputs
 
     folder = Path(inputs) / str(year - 1)
     if not (folder / "plan.yaml").is_file():
-        return None
+        return None, []
     try:
         plan = load_year_plan(folder, year - 1)
-        return plan, read_inputs(folder, plan)
-    except (InputError, UsageError):
-        return None
+        return (plan, read_inputs(folder, plan)), []
+    except (InputError, UsageError) as exc:
+        messages = exc.messages()
+        shown = "; ".join(messages[:3]) + (f"; và {len(messages) - 3} lỗi khác" if len(messages) > 3 else "")
+        return None, [Problem(
+            f"không so sánh được với cùng kỳ năm {year - 1}: dữ liệu năm {year - 1} có "
+            f"{len(messages)} lỗi ({shown})",
+            Location(file=str(folder)),
+            expected=f"sửa dữ liệu trong «{folder}» nếu cần so sánh với cùng kỳ năm trước",
+            code="last_year_unreadable",
+        )]
 
 
 def prepare_report(inputs: Path, period: str, year: int | None = None):
@@ -90,9 +99,11 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
         )])
     with console.stage(STAGES[0]):
         intake = read_inputs(folder, plan)
-        last_year = _last_year(inputs, year)
+        last_year, last_year_warnings = _last_year(inputs, year)
     with console.stage(STAGES[1]):
         report = build_period(plan, intake, period, last_year=last_year)
+    if last_year_warnings:
+        report = replace(report, warnings=[*report.warnings, *last_year_warnings])
     return plan, report
 
 

@@ -64,3 +64,19 @@ def test_plan_of_another_year_in_a_year_folder_is_refused(tmp_path: Path):
 def test_bad_year_argument(tmp_path: Path):
     proc = run_cli("report", "--period", "6m", "--year", "20x4", "--outputs", str(tmp_path))
     assert proc.returncode == 2 and "Năm «20x4» không hợp lệ" in proc.stderr
+
+
+def test_unreadable_last_year_is_a_review_warning_not_a_silent_drop(tmp_path: Path):
+    """Last year's data with errors: this year's report is still made, and the
+    review page says why there is no "so với cùng kỳ" comparison."""
+    inputs = tmp_path / "in"
+    shutil.copytree(ROOT / "inputs" / "2024", inputs / "2024")
+    (inputs / "2023" / "tthc").mkdir(parents=True)
+    shutil.copy(ROOT / "inputs" / "2023" / "plan.yaml", inputs / "2023" / "plan.yaml")
+    (inputs / "2023" / "tthc" / "hong.csv").write_text("không phải danh sách hồ sơ\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("report", "--period", "6m", "--inputs", str(inputs), "--outputs", str(out))
+    assert proc.returncode == 0, proc.stderr
+    review = (out / "2024" / "6m" / "BC-CCHC-2024-6m-kiem-tra.html").read_text(encoding="utf-8")
+    assert "không so sánh được với cùng kỳ năm 2023" in review
+    assert "hong.csv" in review
