@@ -126,3 +126,14 @@ def test_minimal_plan_of_another_agency_renders_a_complete_report(tmp_path: Path
             assert leak not in flat, leak
         for heading in ("I. CÔNG TÁC CHỈ ĐẠO", "II. KẾT QUẢ THỰC HIỆN", "III. ĐÁNH GIÁ CHUNG", "IV. PHƯƠNG HƯỚNG", "V. ĐỀ XUẤT, KIẾN NGHỊ"):
             assert heading in flat, heading
+
+
+def test_same_inputs_give_byte_identical_outputs(sample_report_6m: Path, tmp_path: Path):
+    """A changed report is a changed input: a second run writes the same bytes."""
+    proc = run_cli("report", "--period", "6m", "--inputs", str(SAMPLE_INPUTS), "--outputs", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    again = tmp_path / "2024" / "6m"
+    names = sorted(p.name for p in sample_report_6m.iterdir())
+    assert names == sorted(p.name for p in again.iterdir())
+    for name in names:
+        assert (again / name).read_bytes() == (sample_report_6m / name).read_bytes(), name
