@@ -7,12 +7,14 @@ they run in the order of BENCHES. A module not written yet is reported, not fata
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 BENCHES = ("intake", "aggregate", "pdf")
 
 
 def main() -> int:
+    os.environ.setdefault("REPORTGEN_QUIET", "1")  # the figures, not the stage progress lines
     status = 0
     for name in BENCHES:
         print(f"\n=== bench: {name} ===", flush=True)
