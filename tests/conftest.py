@@ -25,6 +25,28 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
     )
 
 
+def docx_text(path: Path) -> str:
+    """The text of a .docx as python-docx reads it: paragraphs, table cells, headers."""
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    for section in document.sections:
+        for part in (section.header, section.first_page_header):
+            parts += [p.text for p in part.paragraphs]
+    return "\n".join(parts)
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF, as pypdf extracts it."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
 def tree_snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes: to assert nothing changed."""
     if not folder.exists():

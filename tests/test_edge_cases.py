@@ -8,14 +8,12 @@ from __future__ import annotations
 import csv
 import json
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-from pypdf import PdfReader
 
-from conftest import ROOT, run_cli, tree_snapshot
+from conftest import ROOT, docx_text, pdf_text, run_cli, tree_snapshot
 
 MINIMAL_PLAN = ROOT / "tests" / "data" / "minimal-plan.yaml"
 
@@ -45,22 +43,6 @@ def write_inputs(root: Path, plan: dict, dossiers: list[list[str]] | None = None
             writer.writerow(DOSSIER_HEADER)
             writer.writerows(dossiers)
     return root
-
-
-def docx_text(path: Path) -> str:
-    """Every paragraph of word/document.xml, entities decoded, NFC."""
-    import docx
-
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
-
-
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
 
 def one_line(text: str) -> str:

@@ -7,29 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
-import docx
 import pytest
-from pypdf import PdfReader
 
-from conftest import ROOT, SAMPLE_INPUTS, run_cli
+from conftest import ROOT, SAMPLE_INPUTS, docx_text, pdf_text, run_cli
 
 from reportgen.compose import vi_format
-
-
-def docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    for section in document.sections:
-        for part in (section.header, section.first_page_header):
-            parts += [p.text for p in part.paragraphs]
-    return "\n".join(parts)
-
-
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
 
 def _expected_files(folder: Path, year: int, period: str) -> dict[str, Path]:
