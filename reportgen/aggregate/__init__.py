@@ -20,7 +20,8 @@ from ..figures import Figures, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import previous_period
 from ..plan import Plan
 from ..records import Intake, Submission
-from .dossiers import TTHC_RATIOS, DossierArrays, DossierFigures, dossier_figures, prepare_dossiers
+from ..figures import TTHC_RATIOS
+from .dossiers import DossierArrays, DossierFigures, dossier_figures, prepare_dossiers
 from .indicators import judge, submission_indicator, tthc_indicator
 from .submissions import SubmissionSelection, select_submissions
 

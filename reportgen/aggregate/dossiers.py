@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..figures import STAT_KEYS, TTHC_RATIOS, DossierStats
+from ..figures import STAT_KEYS, DossierStats
 
 _EPOCH = dt.date(1970, 1, 1)
 
