@@ -22,6 +22,7 @@ when rendering):
     body                 one paragraph per model paragraph, style by kind
     signature table      Nơi nhận | signer, no borders
     appendices           for each: a section break, label, title, note, table
+                         (indicators, dossiers or the plan's tasks)
     final section        the document's last sectPr (see _finish_sections)
 
 Sections: the paragraph that ends a section carries its sectPr, so each
@@ -594,6 +595,27 @@ def build(out: Path = OUT) -> Path:
     _cells_text(_row(t), [("{{ ap.table.total.stt }}", "ND30BangGiuaDam"),
                           ("{{ ap.table.total.name }}", "ND30BangGiuaDam")]
                 + [(f"{{{{ ap.table.total.{f} }}}}", "ND30BangGiuaDam") for f in fields])
+
+    # The plan's Phụ lục: its tasks, grouped by area (portrait, 16.5 cm); the code
+    # column is as wide as the longest code ("TCBM-NV01") in 12 pt plus the cell margins
+    _ctl(doc, "{%p elif ap.table.kind == 'tasks' %}")
+    widths = [Cm(1.2), Cm(2.8), Cm(6.9), Cm(3.1), Cm(2.5)]
+    t = _table(doc, widths, borders=True)
+    _cells_text(_row(t, header=True), [("STT", "ND30BangTieuDe"), ("Mã nhiệm vụ", "ND30BangTieuDe"),
+                                        ("Nội dung nhiệm vụ", "ND30BangTieuDe"),
+                                        ("Đơn vị chủ trì", "ND30BangTieuDe"),
+                                        ("Thời gian hoàn thành", "ND30BangTieuDe")])
+    _tag_row(t, "{%tr for g in ap.table.groups %}")
+    grp = _row(t)
+    cell = grp.cells[0].merge(grp.cells[-1])
+    # kept with its first task: never alone at the foot of a page (the PDF: break-after: avoid)
+    _first(cell, "{{ g.title }}", "ND30BangNhom").paragraph_format.keep_with_next = True
+    _tag_row(t, "{%tr for l in g.lines %}")
+    _cells_text(_row(t), [("{{ l.stt }}", "ND30BangGiua"), ("{{ l.code }}", "ND30BangGiua"),
+                          ("{{ l.text }}", "ND30BangChu"), ("{{ l.owner }}", "ND30BangGiua"),
+                          ("{{ l.deadline }}", "ND30BangGiua")])
+    _tag_row(t, "{%tr endfor %}")
+    _tag_row(t, "{%tr endfor %}")
     _ctl(doc, "{%p endif %}")
     _ctl(doc, "{%p endfor %}")
 

@@ -115,11 +115,37 @@ class DossierTable:
 
 
 @dataclass(frozen=True)
+class TaskLine:
+    """A task of the plan's appendix, every cell already final."""
+
+    stt: str  # "1.1"
+    code: str  # Mã nhiệm vụ, "CDDH-NV01" (the departments quote it in their submissions)
+    text: str  # Nội dung nhiệm vụ, without emphasis markers
+    owner: str  # Đơn vị chủ trì: the department's name ("" when the task names none)
+    deadline: str  # Thời gian hoàn thành: "Quý I", or "Trong năm 2024"
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    title: str  # "1. Công tác chỉ đạo, điều hành"
+    lines: tuple[TaskLine, ...]
+
+
+@dataclass(frozen=True)
+class TaskTable:
+    """The plan's Phụ lục: STT · Mã nhiệm vụ · Nội dung nhiệm vụ · Đơn vị chủ trì ·
+    Thời gian hoàn thành, grouped by area."""
+
+    groups: tuple[TaskGroup, ...]
+    kind: Literal["tasks"] = "tasks"
+
+
+@dataclass(frozen=True)
 class Appendix:
     label: str  # "Phụ lục I"
     title: str  # "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CCHC"
     note: str  # "(Kèm theo Báo cáo số      /BC-KCN ngày ... của ...)"
-    table: Union[IndicatorTable, DossierTable]
+    table: Union[IndicatorTable, DossierTable, TaskTable]
     landscape: bool = False
 
 

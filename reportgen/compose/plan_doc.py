@@ -23,6 +23,12 @@ a complete plan, every missing part built from the data:
 - a closing sentence, then the report's signer and Nơi nhận (plan.signer,
   plan.recipients).
 Any single part of plan_text may be given alone; the others keep their defaults.
+
+When the plan has tasks, the document ends with one appendix ("Phụ lục", after
+the signature): every task in a table grouped by area (STT · Mã nhiệm vụ · Nội
+dung nhiệm vụ · Đơn vị chủ trì · Thời gian hoàn thành). The italic note of the
+funding point ("(Chi tiết ... kèm theo)") points at it, so it is left out when
+there are no tasks.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from ..diagnostics import InputError, Problem
 from ..periods import PERIODS
 from ..plan import Indicator, Plan, PlanText, ReportingSchedule, fill_placeholders, format_target
 from . import common, vi_format
-from .model import Document, Header, Metadata, Paragraph, Run
+from .model import Appendix, Document, Header, Metadata, Paragraph, Run, TaskGroup, TaskLine, TaskTable
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
@@ -88,6 +94,7 @@ def compose_plan(plan: Plan) -> Document:
             subject=subject,
             keywords=("cải cách hành chính", "CCHC", "kế hoạch", str(plan.year)),
         ),
+        appendices=_appendices(plan, text, values),
         page=common.page_setup(plan),
     )
 
@@ -109,12 +116,19 @@ def _header(plan: Plan, text: PlanText) -> Header:
     ref = plan.plan_document
     head = common.header(plan, "KH", draft_date=draft_date(plan))
     number, place_date = head.number, head.place_date
-    if ref.number:
-        raw = ref.number.strip()
-        number = f"Số: {int(raw):02d}/KH-{plan.organization.code}" if raw.isdigit() else f"Số: {raw}"
+    if _issued_number(plan):
+        number = f"Số: {_issued_number(plan)}"
     if ref.date:
         place_date = vi_format.date_line(plan.organization.place, ref.date)
     return Header(parent=head.parent, agency=head.agency, number=number, place_date=place_date)
+
+
+def _issued_number(plan: Plan) -> str | None:
+    """plan_document.number as the plan shows it: '7' -> '07/KH-KCN', '125/KH-KCN' as typed."""
+    raw = (plan.plan_document.number or "").strip()
+    if not raw:
+        return None
+    return f"{int(raw):02d}/KH-{plan.organization.code}" if raw.isdigit() else raw
 
 
 # ---------------------------------------------------------------- sections
@@ -128,14 +142,26 @@ def _purpose(text: PlanText, values: dict[str, str]) -> list[Paragraph]:
     return out
 
 
+def _area_order(plan: Plan, text: PlanText) -> list[int]:
+    """The areas of section II in order: plan_text.areas' own order, then any area
+    it forgot that has a target or a task; else every such area by number."""
+    given = {a.area for a in text.areas} if text.areas is not None else set()
+    used_areas = sorted({i.area for i in plan.indicators if i.target is not None}
+                        | {t.area for t in plan.tasks} | given)
+    if text.areas is not None:
+        return [a.area for a in text.areas] + [a for a in used_areas if a not in given]
+    return used_areas
+
+
+def _area_heading(area: int, text: PlanText, values: dict[str, str]) -> str:
+    """An area's title as section II writes it (plan_text's, else PLAN_AREA_TITLES)."""
+    spec = next((a for a in text.areas or () if a.area == area), None)
+    return fill_placeholders(spec.title if spec else area_title(area, PLAN_AREA_TITLES), values)
+
+
 def _targets_and_tasks(plan: Plan, text: PlanText, values: dict[str, str]) -> list[Paragraph]:
     given = {a.area: a for a in text.areas} if text.areas is not None else {}
-    used_areas = sorted({i.area for i in plan.indicators if i.target is not None}
-                        | {t.area for t in plan.tasks} | set(given))
-    if text.areas is not None:  # the plan's own order, then any area it forgot
-        order = [a.area for a in text.areas] + [a for a in used_areas if a not in given]
-    else:
-        order = used_areas
+    order = _area_order(plan, text)
     out: list[Paragraph] = []
     number = 0
     for area in order:
@@ -149,8 +175,7 @@ def _targets_and_tasks(plan: Plan, text: PlanText, values: dict[str, str]) -> li
         if not targets and not tasks and spec is None:
             continue
         number += 1
-        title = spec.title if spec else area_title(area, PLAN_AREA_TITLES)
-        out.append(Paragraph.of(f"{number}. {fill_placeholders(title, values)}", "heading2", bold=True))
+        out.append(Paragraph.of(f"{number}. {_area_heading(area, text, values)}", "heading2", bold=True))
         task_bullets = [_bullet(t.text, values) for t in tasks]
         if targets:
             out.append(Paragraph.of("a) Chỉ tiêu", "heading3", bold=True))
@@ -162,9 +187,71 @@ def _targets_and_tasks(plan: Plan, text: PlanText, values: dict[str, str]) -> li
         number += 1
         out.append(Paragraph.of(f"{number}. {text.funding.title}", "heading2", bold=True))
         out += [_para(p, values) for p in text.funding.paragraphs]
-        if text.funding.note:
+        if text.funding.note and plan.tasks:  # it points at the appendix of the tasks
             out.append(Paragraph.of(fill_placeholders(text.funding.note, values), "note", italic=True))
     return out
+
+
+# ---------------------------------------------------------------- appendix: the tasks
+
+def _appendices(plan: Plan, text: PlanText, values: dict[str, str]) -> tuple[Appendix, ...]:
+    """One appendix listing every task, when the plan has tasks."""
+    if not plan.tasks:
+        return ()
+    return (Appendix(
+        label="Phụ lục",  # the only appendix: no number (Nghị định 30)
+        title=f"DANH MỤC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}",
+        note=appendix_note(plan),
+        table=task_table(plan, text, values),
+    ),)
+
+
+def task_table(plan: Plan, text: PlanText | None = None, values: dict[str, str] | None = None) -> TaskTable:
+    """The tasks grouped by area, in section II's order of areas and `tasks`' order
+    inside an area; groups numbered 1, 2, ... (only areas with tasks), lines 1.1,
+    1.2, ... Titles as section II's points; the department's name for its code;
+    the deadline as typed, else "Trong năm <year>" (docs/decisions.md)."""
+    text = text or plan.plan_text or PlanText()
+    values = values if values is not None else _values(plan)
+    groups = []
+    for area in _area_order(plan, text):
+        tasks = [t for t in plan.tasks if t.area == area]
+        if not tasks:
+            continue
+        number = len(groups) + 1
+        lines = tuple(
+            TaskLine(
+                stt=f"{number}.{i}",
+                code=common.clean(task.code),
+                text=common.clean(common.plain(task.text)),
+                owner=common.department_name(plan, task.owner) if task.owner else "",
+                deadline=common.clean(task.deadline) or f"Trong năm {plan.year}",
+            )
+            for i, task in enumerate(tasks, start=1)
+        )
+        groups.append(TaskGroup(title=f"{number}. {_area_heading(area, text, values)}", lines=lines))
+    return TaskTable(groups=tuple(groups))
+
+
+def appendix_note(plan: Plan) -> str:
+    """'(Kèm theo Kế hoạch số      /KH-KCN ngày      tháng 12 năm 2023 của Ban ...)'
+    for a draft, as the report's notes (common.appendix_note); the number and
+    the date of plan_document where given ('số 125/KH-KCN ngày 27/12/2023')."""
+    ref = plan.plan_document
+    number = _issued_number(plan)
+    if number is None and ref.date is None:
+        return common.appendix_note(plan, "KH", draft_date=draft_date(plan))
+    blank = vi_format.BLANK
+    number = number or f"{blank}/KH-{plan.organization.code}"
+    if ref.date is not None:
+        day = vi_format.date(ref.date)
+    else:
+        draft = draft_date(plan)
+        month = f"{draft.month:02d}" if draft.month <= 2 else str(draft.month)
+        day = f"{blank}tháng {month} năm {draft.year}"
+    sep = "" if number.startswith(blank) else " "
+    day_sep = "" if day.startswith(blank) else " "
+    return f"(Kèm theo Kế hoạch số{sep}{number} ngày{day_sep}{day} của {plan.organization.text_name})"
 
 
 def _implementation(plan: Plan, text: PlanText, values: dict[str, str]) -> list[Paragraph]:

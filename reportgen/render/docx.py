@@ -27,7 +27,7 @@ from typing import Any
 from docxtpl import DocxTemplate, RichText
 from jinja2 import Environment, StrictUndefined
 
-from ..compose.model import Appendix, DossierLine, DossierTable, Document, IndicatorTable
+from ..compose.model import Appendix, DossierLine, DossierTable, Document, IndicatorTable, TaskTable
 from .docx_layout import apply_page, finish_sections, fit_rules, normalized_zip
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "van-ban.docx"
@@ -82,7 +82,22 @@ def _appendix(ap: Appendix) -> dict[str, Any]:
     elif isinstance(table, DossierTable):
         t = {"kind": "dossiers", "lines": [_dossier_line(l) for l in table.lines],
              "total": _dossier_line(table.total)}
-    else:  # pragma: no cover - the model has two table kinds
+    elif isinstance(table, TaskTable):
+        t = {
+            "kind": "tasks",
+            "groups": [
+                {
+                    "title": _clean(g.title),
+                    "lines": [
+                        {"stt": _clean(l.stt), "code": _clean(l.code), "text": _clean(l.text),
+                         "owner": _clean(l.owner), "deadline": _clean(l.deadline)}
+                        for l in g.lines
+                    ],
+                }
+                for g in table.groups
+            ],
+        }
+    else:  # pragma: no cover - the model has three table kinds
         raise TypeError(f"unknown appendix table {type(table).__name__}")
     return {"label": _clean(ap.label), "title": _clean(ap.title), "note": _clean(ap.note),
             "landscape": bool(ap.landscape), "table": t}
