@@ -15,7 +15,7 @@ from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostics, Location
 from ..plan import Plan
 from ..records import Intake
 from .dossiers import read_dossiers
@@ -35,6 +35,21 @@ def input_files(folder: Path) -> tuple[list[Path], list[Path]]:
     return subs, logs
 
 
+# spreadsheets in a form intake does not read: silently skipping one would leave
+# its dossiers or its department out of the report
+_OTHER_SHEETS = (".xls", ".xlsm", ".xlsb", ".ods", ".txt", ".tsv")
+
+
+def unreadable_files(folder: Path) -> list[Path]:
+    """Spreadsheet-like files under submissions/ and tthc/ that are not .xlsx/.csv."""
+    out = []
+    for sub, ok in (("submissions", (".xlsx",)), ("tthc", (".xlsx", ".csv"))):
+        if (folder / sub).is_dir():
+            out += sorted(p for p in (folder / sub).glob("*")
+                          if _visible(p) and p.suffix.lower() in _OTHER_SHEETS and p.suffix.lower() not in ok)
+    return out
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -50,6 +65,11 @@ def read_inputs(folder: Path, plan: Plan) -> Intake:
     folder = Path(folder)
     diag = Diagnostics()
     sub_paths, log_paths = input_files(folder)
+    for path in unreadable_files(folder):
+        accepted = ".xlsx" if path.parent.name == "submissions" else ".xlsx hoặc .csv (UTF-8)"
+        diag.error(f"tệp dạng {path.suffix.lower()} không được đọc", Location(path.relative_to(folder).as_posix()),
+                   expected=f"mở bằng Excel và lưu lại dạng {accepted}, rồi xóa tệp {path.suffix.lower()}",
+                   code="unsupported_file")
     rel = {p: p.relative_to(folder).as_posix() for p in sub_paths + log_paths}
     hashed = [folder / "plan.yaml"] if (folder / "plan.yaml").is_file() else []
     hashed += sub_paths + log_paths

@@ -19,6 +19,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from ..plan import Plan
 from ..records import CHANNELS, DOSSIER_COLUMNS, RATINGS, empty_dossiers
 from . import values as V
 from .legacy import fix_legacy, legacy_candidates
+from .sniff import what_is
 
 MAX_MESSAGES = 20
 HEADER_SCAN_ROWS = 30
@@ -43,6 +45,15 @@ COMPARED = tuple(k for k in DOSSIER_COLUMNS if k not in ("procedure", "field"))
 _HEADER_KEYS = {V.header_key(text): key for key, text in DOSSIER_COLUMNS.items()}
 _HEADER_KEYS.update({V.header_key(a): k for a, k in (("Phí lệ phí", "fee"), ("Số hoá", "digitized"), ("Ngày trả", "returned"))})
 NAT = np.datetime64("NaT", "ns")
+# "Bưu chính công ích" (the public postal service, QĐ 45/2016/QĐ-TTg) is how some
+# one-stop systems name the postal channel
+CHANNEL_SYNONYMS = {"Bưu chính công ích": "postal", "Qua bưu chính": "postal", "Qua bưu chính công ích": "postal"}
+# a totals row under the data ("Tổng cộng", "Tổng số: 1.234", "Cộng")
+_TOTALS = re.compile(r"^(?:tổng\s*cộng|tổng\s*số|tổng|cộng)(?:\W|\d|$)", re.IGNORECASE)
+
+
+def is_totals_label(value) -> bool:
+    return isinstance(value, str) and _TOTALS.match(V.nfc(value).strip()) is not None
 
 
 @dataclass
@@ -55,6 +66,7 @@ class RawLog:
     rows: np.ndarray  # row number a person sees, per data row
     columns: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)
     ids: pa.Array | None = None  # full text of Mã hồ sơ (trimmed, NFC; null when blank)
+    first_cells: np.ndarray | None = None  # the sheet's first column (xlsx), where "Tổng cộng" often sits
 
     def where(self, key: str, row: int | None = None) -> Location:
         return Location(file=self.file, sheet=self.sheet, row=row, column=self.headers.get(key, DOSSIER_COLUMNS.get(key)))
@@ -151,6 +163,17 @@ def _csv_encoding(path: Path, file: str, diag: Diagnostics) -> tuple[str, str] |
         head = fh.read(1 << 16)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", head.decode("utf-16", errors="ignore")
+    sniffed = what_is(path, "csv")
+    if sniffed:
+        diag.error("không đọc được tệp CSV", Location(file), found=sniffed[0], expected=sniffed[1],
+                   code="corrupt_file")
+        return None
+    # UTF-16 without a byte order mark: every other byte of the (ASCII) header is 0
+    even, odd = head[0:256:2], head[1:256:2]
+    if len(head) >= 8 and odd.count(0) > 0.5 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le", head.decode("utf-16-le", errors="ignore")
+    if len(head) >= 8 and even.count(0) > 0.5 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be", head.decode("utf-16-be", errors="ignore")
     enc = "utf-8"
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
@@ -168,38 +191,59 @@ def _csv_encoding(path: Path, file: str, diag: Diagnostics) -> tuple[str, str] |
     return enc, head.decode("utf-8", errors="ignore")
 
 
+def _scan_records(text: str, delim: str) -> tuple[list[list[str]], list[int]]:
+    """The first HEADER_SCAN_ROWS records of `text` and, for each, the number of
+    physical lines read up to its end (a quoted header cell may hold line breaks:
+    "Ngày<Alt+Enter>tiếp nhận")."""
+    records, ends = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        for record in reader:
+            records.append(record)
+            ends.append(reader.line_num)
+            if len(records) >= HEADER_SCAN_ROWS:
+                break
+    except csv.Error:  # the head cut inside a quoted cell, or a stray NUL
+        pass
+    return records, ends
+
+
 def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
     got = _csv_encoding(path, file, diag)
     if got is None:
         return None
     encoding, head = got
     head = head.lstrip("\ufeff")
-    lines = head.splitlines()[:HEADER_SCAN_ROWS]
     best = None
     for delim in (",", ";", "\t"):
-        try:
-            parsed = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delim))
-        except csv.Error:
-            continue
+        parsed, ends = _scan_records(head, delim)
         hit = _find_header(parsed)
         if hit and (best is None or len(hit[1]) > len(best[1][1])):
-            best = (delim, hit, parsed)
+            best = (delim, hit, parsed, ends)
     if best is None:
         diag.error("không tìm thấy dòng tiêu đề của sổ hồ sơ", Location(file), expected=_expected_columns(),
                    code="no_header")
         return None
-    delim, (hidx, found), parsed = best
+    delim, (hidx, found), parsed, ends = best
     names = parsed[hidx]
     if not _check_columns(file, None, hidx + 1, found, names, diag):
         return None
     # unique column names for pyarrow (duplicates/blank headers get a suffix)
     col_names = [f"c{j}" for j in range(len(names))]
+    ragged: list[str] = []  # rows whose cell count differs from the header's (rare: a Python callback)
+
+    def on_ragged(row) -> str:
+        ragged.append(row.text)
+        return "skip"
+
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(skip_rows=hidx + 1, column_names=col_names, encoding=encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False,
-                                             invalid_row_handler=None),
+            # skip_rows counts physical lines, not records
+            read_options=pacsv.ReadOptions(skip_rows=ends[hidx], column_names=col_names, encoding=encoding),
+            # quoted cells may hold line breaks (costs pyarrow next to nothing)
+            parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False, newlines_in_values=True,
+                                             invalid_row_handler=on_ragged),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: (pa.string() if j == found["id"] else pa.dictionary(pa.int32(), pa.string()))
                               for j, n in enumerate(col_names)},
@@ -213,20 +257,18 @@ def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
             diag.error("tệp CSV có ký tự không đúng bảng mã UTF-8", Location(file),
                        expected="lưu lại tệp dạng CSV UTF-8 hoặc Unicode (UTF-16)", code="csv_encoding")
         else:
-            row = None
-            if "Row #" in text:
-                try:
-                    row = int(text.split("Row #")[1].split(":")[0]) + hidx + 1
-                except ValueError:
-                    row = None
-            diag.error("tệp CSV sai cấu trúc (số cột của dòng không khớp dòng tiêu đề)", Location(file, row=row),
-                       found=text.splitlines()[0][:120], expected="mỗi dòng có đủ các cột như dòng tiêu đề",
+            diag.error("tệp CSV sai cấu trúc, không đọc được", Location(file), found=text.splitlines()[0][:120],
+                       expected="tệp CSV xuất từ hệ thống một cửa, mỗi dòng có đủ các cột như dòng tiêu đề",
                        code="csv_corrupt")
         return None
+    if ragged:  # errors go to diag; the other rows are still checked (everything at once)
+        _check_ragged(path, file, encoding, delim, hidx, len(names), ragged, diag)
     table = table.unify_dictionaries()
     n = table.num_rows
     log = RawLog(file=file, sheet=None, headers={k: str(names[j]).strip() for k, j in found.items()},
                  rows=np.arange(hidx + 2, hidx + 2 + n, dtype=np.int64))
+    if ragged:  # skipped rows: number the kept rows as a person sees them
+        log.rows = _csv_row_numbers(path, encoding, delim, hidx, len(names))
     for key, j in found.items():
         col = table.column(col_names[j])
         if key == "id":
@@ -235,6 +277,49 @@ def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
         else:
             log.columns[key] = _factorize_arrow(col)
     return log
+
+
+def _csv_records(path: Path, encoding: str, delim: str):
+    """(row number a person sees, cells) of every record (slow: error paths only)."""
+    enc = "utf-8-sig" if encoding == "utf-8" else encoding
+    with open(path, encoding=enc, newline="", errors="replace") as fh:
+        for i, record in enumerate(csv.reader(fh, delimiter=delim)):
+            yield i + 1, record
+
+
+def _csv_row_numbers(path: Path, encoding: str, delim: str, hidx: int, width: int) -> np.ndarray:
+    """Row numbers of the records pyarrow kept (those with `width` cells)."""
+    return np.array([r for r, cells in _csv_records(path, encoding, delim) if r > hidx + 1 and len(cells) == width],
+                    dtype=np.int64)
+
+
+def _check_ragged(path, file, encoding, delim, hidx, width, ragged: list[str], diag: Diagnostics) -> bool:
+    """Rows with another number of cells than the header: a totals row ("Tổng
+    cộng: 1.234") or an empty row is skipped with a warning; anything else is an
+    error naming the row. False when there were errors."""
+    ok = True
+    shown = 0
+    for row, cells in _csv_records(path, encoding, delim):
+        if row <= hidx + 1 or len(cells) == width:
+            continue
+        filled = [c for c in cells if c.strip()]
+        if not filled:
+            continue
+        if is_totals_label(filled[0]):
+            diag.warn("dòng tổng cộng (không phải hồ sơ) được bỏ qua", Location(file, row=row),
+                      found=delim.join(cells).strip(delim + " ")[:80], code="totals_row")
+            continue
+        ok = False
+        if shown < MAX_MESSAGES:
+            diag.error(f"dòng có {len(cells)} cột, khác dòng tiêu đề ({width} cột)", Location(file, row=row),
+                       found=delim.join(cells)[:100],
+                       expected="mỗi dòng có đủ các cột như dòng tiêu đề (ô có dấu phân cách hoặc xuống dòng phải "
+                                "nằm trong dấu ngoặc kép)", code="csv_corrupt")
+        shown += 1
+    if shown > MAX_MESSAGES:
+        diag.error(f"dòng có số cột khác dòng tiêu đề — và {shown - MAX_MESSAGES} dòng khác", Location(file),
+                   code="csv_corrupt")
+    return ok
 
 
 def _clean_ids(col: pa.ChunkedArray) -> pa.Array:
@@ -272,9 +357,9 @@ def _read_xlsx(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
             return None
         name, (hidx, found), sheet = chosen
         rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        diag.error("không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)", Location(file),
-                   found=type(exc).__name__, expected="tệp .xlsx mở được bằng Excel", code="corrupt_file")
+    except Exception:  # calamine raises its own error types for corrupt files
+        found_, expected = what_is(path, "xlsx") or ("tệp hỏng, Excel không mở được", "tệp .xlsx mở được bằng Excel")
+        diag.error("không mở được tệp Excel", Location(file), found=found_, expected=expected, code="corrupt_file")
         return None
     names = rows[hidx]
     if not _check_columns(file, name, hidx + 1, found, names, diag):
@@ -283,7 +368,7 @@ def _read_xlsx(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
     width = max(found.values()) + 1
     grid = pd.DataFrame(body).reindex(columns=range(width)).to_numpy(dtype=object) if body else np.empty((0, width), object)
     log = RawLog(file=file, sheet=name, headers={k: str(names[j]).strip() for k, j in found.items()},
-                 rows=np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64))
+                 rows=np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64), first_cells=grid[:, 0])
     for key, j in found.items():
         col = grid[:, j]
         if key == "id":
@@ -327,6 +412,39 @@ def _map_uniques(uniques: list, parse, legacy: bool = False):
     return out, np.array(bad + [False], dtype=bool), conv
 
 
+def _totals_rows(log: RawLog, diag: Diagnostics) -> np.ndarray:
+    """Rows that are a totals line, not a dossier: no date and no Hình thức nộp,
+    and "Tổng cộng" / "Tổng số" / "Cộng" in the sheet's first column, Mã hồ sơ,
+    Đơn vị, Thủ tục or Lĩnh vực. They are left out with a warning."""
+    cols = log.columns
+    n = len(log.rows)
+    candidate = np.ones(n, dtype=bool)
+    for key in ("received", "due", "returned", "channel"):
+        candidate &= cols[key][0] < 0  # (blank cells already have code -1)
+    idx = np.flatnonzero(candidate)
+    if not len(idx):
+        return np.zeros(n, dtype=bool)
+    label = np.zeros(len(idx), dtype=bool)
+    if log.ids is not None:
+        label |= np.array([is_totals_label(v) for v in log.ids.take(pa.array(idx)).to_pylist()], dtype=bool)
+    if log.first_cells is not None:
+        label |= np.array([is_totals_label(v) for v in log.first_cells[idx]], dtype=bool)
+    for key in ("department", "procedure", "field"):
+        if key in cols:
+            codes, uniques = cols[key]
+            is_label = np.array([is_totals_label(u) for u in uniques] + [False], dtype=bool)
+            label |= is_label[codes[idx]]
+    out = np.zeros(n, dtype=bool)
+    out[idx[label]] = True
+    if label.any():
+        rows = log.rows[idx[label]]
+        more = "" if len(rows) == 1 else " (" + f"{len(rows)} dòng: " + ", ".join(str(r) for r in rows[:5]) \
+            + (", …" if len(rows) > 5 else "") + ")"
+        diag.warn(f"dòng tổng cộng (không phải hồ sơ) được bỏ qua{more}", Location(log.file, log.sheet,
+                  int(rows[0])), code="totals_row")
+    return out
+
+
 def _take(parsed: np.ndarray, codes: np.ndarray, blank) -> np.ndarray:
     """parsed[codes] per row, `blank` where the code is -1 (the appended last item)."""
     ext = np.append(parsed, np.array([blank], dtype=parsed.dtype))
@@ -341,9 +459,18 @@ class _Parsed:
         n = len(log.rows)
         cols = log.columns
         # drop empty rows (every contract cell blank)
+        # a cell holding only spaces (or the "" calamine gives for an empty cell in
+        # the used area) is blank: code -1, like an empty one
+        for key, (codes, uniques) in list(cols.items()):
+            if key == "id" or not uniques:
+                continue
+            blank = np.array([V.clean_text(u) is None for u in uniques] + [True], dtype=bool)
+            if blank[:-1].any():
+                cols[key] = (np.where(blank[codes], -1, codes).astype(np.int32, copy=False), uniques)
         present = np.zeros(n, dtype=bool)
         for codes, _ in cols.values():
             present |= codes >= 0
+        present &= ~_totals_rows(log, diag)
         self.keep = present
         data: dict[str, object] = {}
         legacy_notes: dict[str, tuple[str, str]] = {}
@@ -378,10 +505,10 @@ class _Parsed:
                  expected="Hạn xử lý cùng ngày hoặc sau Ngày tiếp nhận")
 
         # coded columns -> category codes (-1 blank)
-        def coded(key, choices: dict[str, str], expected: str, required: bool):
+        def coded(key, choices: dict[str, str], expected: str, required: bool, synonyms=None):
             codes, uniques = cols[key]
             cats = list(choices)
-            parsed, bad, conv = _map_uniques(uniques, lambda u: V.parse_code(u, choices), legacy=True)
+            parsed, bad, conv = _map_uniques(uniques, lambda u: V.parse_code(u, choices, synonyms), legacy=True)
             legacy_notes.update(conv)
             idx = np.array([cats.index(p) if p is not None else -1 for p in parsed], dtype=np.int64)
             values = _take(idx, codes, -1)
@@ -397,7 +524,7 @@ class _Parsed:
         dcodes = coded("department", dept_choices, "mã phòng, đơn vị trong kế hoạch: " + ", ".join(plan.department_codes), True)
         data["department"] = pd.Categorical.from_codes(dcodes, categories=plan.department_codes)
         data["channel"] = pd.Categorical.from_codes(
-            coded("channel", CHANNELS, " / ".join(CHANNELS.values()), True), categories=list(CHANNELS))
+            coded("channel", CHANNELS, " / ".join(CHANNELS.values()), True, CHANNEL_SYNONYMS), categories=list(CHANNELS))
         data["rating"] = pd.Categorical.from_codes(
             coded("rating", RATINGS, " / ".join(RATINGS.values()) + " hoặc để trống", False), categories=list(RATINGS))
         for key, required in (("fee", True), ("online_payment", False), ("digitized", True), ("reused", True)):
@@ -430,6 +557,8 @@ class _Parsed:
             cleaned = []
             for u in uniques:
                 t = V.clean_text(u)
+                if t and not t.isascii() or t and ("\n" in t or "  " in t or "\r" in t):
+                    t = " ".join(t.split())  # a name typed over two lines in its cell
                 if t:
                     fixed, enc = fix_legacy(t)
                     if enc:

@@ -22,7 +22,8 @@ from ..diagnostics import Diagnostics, Location
 from ..plan import Plan
 from ..records import PROGRESS_TEXT, IndicatorRow, ResultRow, Submission, TextRow
 from . import values as V
-from .legacy import fix_legacy
+from .legacy import fix_legacy, legacy_candidates
+from .sniff import what_is
 
 INFO = "Thông tin"
 SHEETS = {
@@ -49,6 +50,84 @@ def _letter(index: int) -> str:
     return out
 
 
+class _Uncached(str):
+    """A formula cell without a stored result (a workbook written by a program and
+    never opened in Excel): calamine reads it as blank, which must not pass for
+    "nothing typed"."""
+
+
+# synonyms of the Tiến độ values: "Đã hoàn thành", and the values typed without
+# diacritics (unambiguous among three)
+PROGRESS_SYNONYMS = {"Đã hoàn thành": "hoan_thanh", "hoan thanh": "hoan_thanh", "da hoan thanh": "hoan_thanh",
+                     "dang thuc hien": "dang_thuc_hien", "chua thuc hien": "chua_thuc_hien"}
+AREA_PREFIXES = ("lĩnh vực", "linh vuc", "lv")
+
+
+def _coded(parse, value, where: Location, diag: Diagnostics):
+    """parse(value); when that fails, the value read as TCVN3 or VNI text (a
+    coded value typed with a legacy font, "Cã" for "Có"), with a warning."""
+    try:
+        return parse(value)
+    except V.BadValue:
+        if not isinstance(value, str):
+            raise
+        for cand, enc in legacy_candidates(V.clean_text(value) or ""):
+            try:
+                got = parse(cand)
+            except V.BadValue:
+                continue
+            diag.warn(f"văn bản gõ bằng bảng mã cũ {enc}, đã chuyển sang Unicode thành «{cand}»", where,
+                      found=V.shown(value), expected="gõ bằng bảng mã Unicode", code="legacy_encoding")
+            return got
+        raise
+
+
+def _label_key(cell) -> str:
+    """A label or header cell as a key; a label typed in TCVN3/VNI is read too."""
+    if not isinstance(cell, str):
+        return ""
+    key = V.header_key(cell)
+    fixed, enc = fix_legacy(V.clean_text(cell) or "")
+    return key if enc is None else V.header_key(fixed)
+
+
+def _mark_uncached(path: Path, sheets: dict) -> None:
+    """Replace, in the rows read, each formula cell that has no stored result by
+    an `_Uncached` (its formula). Only workbooks holding formulas are opened a
+    second time (openpyxl, formulas as text)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if not any(n.startswith("xl/worksheets/") and b"<f" in zf.read(n) for n in zf.namelist()):
+                return
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # calamine read it; a second opinion that fails changes nothing
+        return
+    try:
+        for sheet in sheets.values():
+            if sheet.name not in wb.sheetnames:
+                continue
+            for r, row in enumerate(wb[sheet.name].iter_rows(values_only=True)):
+                if r >= len(sheet.rows):
+                    break
+                cells = sheet.rows[r]
+                for j, value in enumerate(row):
+                    if isinstance(value, str) and value.startswith("=") and j < len(cells) \
+                            and V.clean_text(cells[j]) is None:
+                        cells[j] = _Uncached(value)
+    finally:
+        wb.close()
+
+
+def _uncached_error(value: _Uncached, where: Location, diag: Diagnostics) -> None:
+    diag.error("ô có công thức nhưng chưa có kết quả tính (tệp chưa được mở và lưu bằng Excel)", where,
+               found=str(value), expected="mở tệp bằng Excel rồi lưu lại, hoặc gõ giá trị thay cho công thức",
+               code="formula_without_value")
+
+
 class _Sheet:
     """One sheet's rows (Excel row numbers) with the contract columns located."""
 
@@ -60,7 +139,7 @@ class _Sheet:
 
 
 def _text(value, where: Location, diag: Diagnostics) -> str | None:
-    text = V.clean_text(value)
+    text = V.clean_paragraphs(value)
     if text:
         fixed, enc = fix_legacy(text)
         if enc:
@@ -81,10 +160,11 @@ def read_submission(path: Path, rel: str, plan: Plan, diag: Diagnostics) -> Subm
             real = names.get(V.header_key(title))
             if real is not None:
                 sheets[key] = _Sheet(rel, real, wb.get_sheet_by_name(real).to_python(skip_empty_area=False))
-    except Exception as exc:  # calamine's own error types for a corrupt or non-xlsx file
-        diag.error("không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)", Location(rel),
-                   found=type(exc).__name__, expected="tệp .xlsx mở được bằng Excel", code="corrupt_file")
+    except Exception:  # calamine's own error types for a corrupt or non-xlsx file
+        found, expected = what_is(path, "xlsx") or ("tệp hỏng, Excel không mở được", "tệp .xlsx mở được bằng Excel")
+        diag.error("không mở được tệp Excel", Location(rel), found=found, expected=expected, code="corrupt_file")
         return None
+    _mark_uncached(path, sheets)
     before = len(diag.errors)
     if "info" not in sheets:
         diag.error(f"thiếu trang «{INFO}»", Location(rel),
@@ -110,17 +190,23 @@ def _read_info(sheet: _Sheet, plan: Plan, diag: Diagnostics) -> dict | None:
         if not filled:
             continue
         j, label = filled[0]
-        key = labels.get(V.header_key(label)) if isinstance(label, str) else None
+        key = labels.get(_label_key(label))
         if key and key not in found:
             value = next((c for jj, c in filled[1:]), None)
             vj = next((jj for jj, c in filled[1:]), j + 1)
             found[key] = (value, r + 1, vj)
     out: dict = {}
+    years: dict = {}
     ok = True
-    expected = dict(_INFO_EXPECTED, department="mã phòng, đơn vị trong kế hoạch: " + ", ".join(plan.department_codes))
+    expected = dict(_INFO_EXPECTED, department="mã phòng, đơn vị trong kế hoạch: " + ", ".join(plan.department_codes)
+                    + " (hoặc tên đúng như trong kế hoạch)")
     for key, label in INFO_LABELS.items():
         value, row, col = found.get(key, (None, None, 1))
-        where = sheet.where(row, _letter(col) if row else label)
+        where = sheet.where(row, _letter(col) if row else None)
+        if isinstance(value, _Uncached):
+            _uncached_error(value, where, diag)
+            ok = False
+            continue
         if key in INFO_REQUIRED and V.clean_text(value) is None:
             diag.error(f"thiếu «{label}»" if row else f"không có dòng «{label}»", where,
                        expected=expected[key], code="missing_info")
@@ -128,15 +214,14 @@ def _read_info(sheet: _Sheet, plan: Plan, diag: Diagnostics) -> dict | None:
             continue
         try:
             if key == "department":
-                code = V.clean_text(value)
-                match = next((d for d in plan.department_codes if V.code_key(d) == V.code_key(code)), None)
-                if match is None:
-                    raise V.BadValue(expected[key])
-                out[key] = match
+                out[key] = _department(_text(value, where, diag), plan, expected[key])
             elif key == "period":
-                out[key] = V.parse_period_value(value)
+                out[key], period_year = _coded(V.parse_period_with_year, value, where, diag)
+                if period_year is not None:
+                    years[key] = (period_year, where, value)
             elif key == "year":
-                out[key] = V.parse_int(value, 2000, 2100)
+                out[key] = V.parse_int(value, 2000, 2100, prefixes=("năm", "nam"))
+                years[key] = (out[key], where, value)
             elif key == "sent_on":
                 out[key] = V.parse_date(value)
             else:
@@ -146,7 +231,25 @@ def _read_info(sheet: _Sheet, plan: Plan, diag: Diagnostics) -> dict | None:
             diag.error(msg, where, found=V.shown(value), expected=exc.expected,
                        code="unknown_department" if key == "department" else "bad_value")
             ok = False
+    if "period" in years and "year" in years and years["period"][0] != years["year"][0]:
+        (py, pwhere, pvalue), (yy, _, _) = years["period"], years["year"]
+        diag.error(f"Kỳ báo cáo ghi năm {py} nhưng dòng «Năm» ghi {yy}", pwhere, found=V.shown(pvalue),
+                   expected="cùng một năm ở Kỳ báo cáo và Năm", code="bad_value")
+        ok = False
     return out if ok else None
+
+
+def _department(text: str | None, plan: Plan, expected: str) -> str:
+    """The plan department whose code, or whose name (NFC, any case, spaces
+    collapsed: "Văn phòng"), is `text`."""
+    key = V.code_key(text)
+    for dept in plan.departments:
+        if key == V.code_key(dept.code):
+            return dept.code
+    for dept in plan.departments:
+        if dept.name and key == V.code_key(dept.name):
+            return dept.code
+    raise V.BadValue(expected)
 
 
 _INFO_EXPECTED = {
@@ -162,7 +265,7 @@ def _find_header(sheet: _Sheet, columns: dict[str, str], required: tuple, diag: 
     for r, cells in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         hit = {}
         for j, cell in enumerate(cells):
-            key = keys.get(V.header_key(cell)) if isinstance(cell, str) else None
+            key = keys.get(_label_key(cell))
             if key and key not in hit:
                 hit[key] = (j, V.clean_text(cell))
         if hit and (best is None or len(hit) > len(best[1])):
@@ -199,6 +302,12 @@ def _read_table(sheet: _Sheet, columns: dict[str, str], required: tuple, kind: s
         def where(key, _hit=hit, _row=row):
             return sheet.where(_row, _hit[key][1] if key in _hit else columns[key])
 
+        uncached = [k for k, v in raw.items() if isinstance(v, _Uncached)]
+        for k in uncached:
+            _uncached_error(raw[k], where(k), diag)
+        if uncached:
+            continue
+
         item = _READERS[kind](raw, where, plan, diag)
         if item is not None:
             out.append(item)
@@ -223,19 +332,21 @@ def _result(raw, where, plan: Plan, diag: Diagnostics) -> ResultRow | None:
     if text is None and progress_raw is None:
         return None  # a pre-listed task left unanswered (or a stray Lĩnh vực)
     try:
-        area = V.parse_int(raw.get("area"), 1, 8)
+        area = V.parse_int(raw.get("area"), 1, 8, prefixes=AREA_PREFIXES, roman=True)
         if area is None:
             if task is None:
                 raise V.BadValue("một số nguyên từ 1 đến 8")
             area = task.area
     except V.BadValue as exc:
-        diag.error("Lĩnh vực không hợp lệ", where("area"), found=V.shown(raw.get("area")), expected=exc.expected,
+        diag.error("Lĩnh vực không hợp lệ", where("area"), found=V.shown(raw.get("area")),
+                   expected=exc.expected + " (hoặc I đến VIII)",
                    code="bad_area")
         ok = False
     progress = None
     if progress_raw is not None:
         try:
-            progress = V.parse_code(_text(progress_raw, where("progress"), diag), PROGRESS_TEXT)
+            progress = _coded(lambda v: V.parse_code(v, PROGRESS_TEXT, PROGRESS_SYNONYMS), progress_raw,
+                              where("progress"), diag)
         except V.BadValue as exc:
             diag.error("Tiến độ không hợp lệ", where("progress"), found=V.shown(progress_raw), expected=exc.expected,
                        code="bad_progress")
@@ -274,13 +385,20 @@ def _indicator(raw, where, plan: Plan, diag: Diagnostics) -> IndicatorRow | None
     note = _text(raw.get("note"), where("note"), diag)
     try:
         if ind.unit == "bool":
-            return IndicatorRow(ind.code, V.parse_bool(value_raw), None, note, where("value"))
+            return IndicatorRow(ind.code, _coded(V.parse_bool, value_raw, where("value"), diag), None, note,
+                                where("value"))
         value = V.parse_number(value_raw)
     except V.BadValue as exc:
         diag.error(f"Giá trị của chỉ tiêu {ind.code} không hợp lệ", where("value"), found=V.shown(value_raw),
                    expected=exc.expected, code="bad_number")
         return None
     if ind.unit == "count":
+        if value.denominator != 1:
+            diag.error(f"chỉ tiêu {ind.code} là số lượng nhưng Giá trị không phải số nguyên", where("value"),
+                       found=V.shown(value_raw),
+                       expected="một số nguyên không âm (hàng nghìn viết 1.234 hoặc 1234, không dùng dấu phẩy)",
+                       code="bad_number")
+            return None
         return IndicatorRow(ind.code, value, None, note, where("value"))
     if den_raw is None:
         diag.error(f"chỉ tiêu tỷ lệ {ind.code} thiếu Mẫu số", where("denominator"),

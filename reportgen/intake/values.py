@@ -46,12 +46,26 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
+def clean_paragraphs(value: object) -> str | None:
+    """Free text as clean_text, and its lines normalised: Windows/Mac line ends
+    become "\\n", each line trimmed with runs of spaces made one, empty lines
+    dropped (a cell's Alt+Enter breaks are kept, the stray ones are not)."""
+    text = clean_text(value)
+    if text is None or ("\n" not in text and "\r" not in text and "  " not in text and "\t" not in text):
+        return text
+    lines = (re.sub(r"[ \t]+", " ", line).strip() for line in re.split(r"\r\n|\r|\n", text))
+    return "\n".join(line for line in lines if line) or None
+
+
 def header_key(text: object) -> str:
-    """A header compared ignoring case, spaces and Unicode normal form."""
+    """A header or label compared ignoring case, spaces (line breaks inside the
+    cell too), Unicode normal form, and a trailing colon or required-field mark
+    ("Đơn vị:", "Mã hồ sơ (*)", "Ngày gửi *")."""
     if text is None:
         return ""
     text = nfc(str(text)).replace("\u00a0", " ").casefold()
-    return re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", "", text)
+    return re.sub(r"(?:\(\*\)|\*|:)+$", "", text)
 
 
 def code_key(text: object) -> str:
@@ -64,7 +78,7 @@ def code_key(text: object) -> str:
 # --- dates ------------------------------------------------------------------
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T,]+\d{1,2}[:h]\d{1,2}(?::\d{1,2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T,]+\d{1,2}[:h]\d{1,2}(?::\d{1,2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?|SA|CH|sa|ch)?)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _SERIAL = re.compile(r"^\d{4,6}(?:\.\d+)?$")
 
@@ -112,6 +126,9 @@ def _from_serial(serial: float) -> dt.date:
 # --- numbers ----------------------------------------------------------------
 
 NUMBER_EXPECTED = "một số không âm (ví dụ 12 hoặc 12,5)"
+# Vietnamese thousands grouping: 1.234, 12.345.678, 1.234,5 (never 0.123: a decimal)
+_VI_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$")
+_PLAIN_NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
 def parse_number(value: object) -> Fraction | None:
@@ -135,10 +152,14 @@ def parse_number(value: object) -> Fraction | None:
         if text is None:
             return None
         text = text.replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".") if text.count(",") == 1 else text
         if text.endswith("%"):
             raise BadValue(NUMBER_EXPECTED + "; tỷ lệ ghi tử số ở Giá trị và mẫu số ở Mẫu số, không ghi %")
+        if _VI_THOUSANDS.match(text):  # 1.234 / 1.234.567 / 1.234,5: dots group thousands
+            text = text.replace(".", "").replace(",", ".")
+        elif "," in text and "." not in text and text.count(",") == 1:
+            text = text.replace(",", ".")  # 12,5: the decimal comma
+        if not _PLAIN_NUMBER.match(text):  # no "1e3", "Infinity", "1,2,3", "+5"
+            raise BadValue(NUMBER_EXPECTED)
         try:
             dec = Decimal(text)
         except InvalidOperation:
@@ -153,7 +174,8 @@ def parse_number(value: object) -> Fraction | None:
 
 # --- coded values -----------------------------------------------------------
 
-YES_NO = {"có": True, "co": True, "1": True, "x": True, "không": False, "khong": False, "0": False}
+YES_NO = {"có": True, "co": True, "1": True, "x": True, "true": True,
+          "không": False, "khong": False, "0": False, "false": False}
 YES_NO_EXPECTED = "Có hoặc Không (hoặc 1/0)"
 
 
@@ -177,35 +199,76 @@ def parse_bool(value: object) -> bool | None:
     raise BadValue(YES_NO_EXPECTED)
 
 
-def parse_code(value: object, choices: dict[str, str]) -> str | None:
-    """The code whose text (or the code itself) matches, ignoring case and
-    surrounding spaces; None for blank. `choices` maps code -> display text."""
-    key = code_key(clean_text(value) or "")
+def parse_code(value: object, choices: dict[str, str], synonyms: dict[str, str] | None = None) -> str | None:
+    """The code whose text (or the code itself, or one of `synonyms`: text ->
+    code) matches, ignoring case, surrounding spaces and a final full stop;
+    None for blank. `choices` maps code -> display text."""
+    key = code_key(clean_text(value) or "").rstrip(".;").strip()
     if key == "":
         return None
     for code, text in choices.items():
         if key in (code_key(text), code_key(code)):
             return code
+    for text, code in (synonyms or {}).items():
+        if key == code_key(text):
+            return code
     raise BadValue(" / ".join(choices.values()))
+
+
+PERIOD_EXPECTED = "q1, 6m, q3, year (hoặc Quý I, 6 tháng, Quý III, Năm)"
+# "Quý I/2024", "quý 1 năm 2024", "6 tháng đầu năm 2024", "Năm 2024", "Q1-2024"
+_PERIOD_YEAR = re.compile(r"^(.*?)[\s/\-.,]*((?:19|20|21)\d{2})$")
 
 
 def parse_period_value(value: object) -> str | None:
     """q1 / 6m / q3 / year from any accepted spelling (Quý I, 6 tháng, ...)."""
+    got = parse_period_with_year(value)
+    return None if got is None else got[0]
+
+
+def parse_period_with_year(value: object) -> tuple[str, int | None] | None:
+    """(period code, the year written after it or None): "quý 1/2024" -> ("q1",
+    2024). None for blank; BadValue when no period is recognised."""
     text = clean_text(value)
     if text is None:
         return None
     code = parse_period(text)
-    if code is None:
-        raise BadValue("q1, 6m, q3, year (hoặc Quý I, 6 tháng, Quý III, Năm)")
-    return code
+    if code is not None:
+        return code, None
+    m = _PERIOD_YEAR.match(text)
+    head = m.group(1).strip() if m else ""
+    if head:
+        tries = [head, head + " năm"]
+        if head.casefold().endswith("năm"):
+            tries.append(head[:-3])
+        for attempt in tries:
+            code = parse_period(attempt)
+            if code is not None:
+                return code, int(m.group(2))
+    raise BadValue(PERIOD_EXPECTED)
 
 
-def parse_int(value: object, low: int, high: int) -> int | None:
-    """A whole number low..high (1, 1.0, "1", "01"); None for blank."""
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+
+
+def parse_int(value: object, low: int, high: int, prefixes: tuple[str, ...] = (), roman: bool = False) -> int | None:
+    """A whole number low..high (1, 1.0, "1", "01"); None for blank. `prefixes`:
+    words allowed before it ("Lĩnh vực 3", "năm 2024"); `roman`: I..X too."""
     expected = f"một số nguyên từ {low} đến {high}"
     text = clean_text(value)
     if text is None:
         return None
+    for prefix in prefixes:
+        words = r"\s*".join(re.escape(w) for w in nfc(prefix).split())
+        stripped = re.sub(rf"^{words}[\s:.\-]*", "", text, flags=re.IGNORECASE)
+        if stripped != text and stripped:
+            text = stripped
+            break
+    if roman and code_key(text) in _ROMAN:
+        number = _ROMAN[code_key(text)]
+        if not (low <= number <= high):
+            raise BadValue(expected)
+        return number
     try:
         number = Fraction(Decimal(text))
     except (InvalidOperation, ValueError):

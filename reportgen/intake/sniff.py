@@ -1,0 +1,46 @@
+"""What a file that cannot be read really is, for a message a clerk can act on.
+
+A reader that fails (calamine on a "workbook", pyarrow or the encoding check on a
+"CSV") asks `what_is(path, expected_kind)` for (found, expected): the file's real
+kind from its first bytes (a PDF renamed .csv, an old .xls or a password-protected
+workbook, a web page saved as Excel, an .xlsx named .csv, an empty file) and what
+to do about it, in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_XLSX_FIX = "mở tệp bằng Excel và lưu lại dạng Sổ làm việc Excel (.xlsx)"
+_CSV_FIX = "tệp CSV UTF-8 (Excel: Lưu dưới dạng → CSV UTF-8) hoặc tệp .xlsx"
+
+
+def head_bytes(path: Path, size: int = 4096) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(size)
+    except OSError:
+        return b""
+
+
+def what_is(path: Path, kind: str) -> tuple[str, str] | None:
+    """(found, expected) when the first bytes show `path` is not a `kind`
+    ("xlsx" or "csv") file; None when they look right (then the file is damaged)."""
+    head = head_bytes(path)
+    fix = _XLSX_FIX if kind == "xlsx" else _CSV_FIX
+    if not head.strip():
+        return "tệp rỗng, không có dữ liệu", ("tệp .xlsx có dữ liệu" if kind == "xlsx" else "tệp CSV có dòng tiêu đề và dữ liệu")
+    if head.startswith(b"%PDF"):
+        return "tệp PDF (chỉ đổi tên đuôi)", fix
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "tệp Excel 97-2003 (.xls) hoặc tệp Excel có đặt mật khẩu", _XLSX_FIX + " (bỏ mật khẩu nếu có)"
+    if head.startswith(b"PK\x03\x04"):
+        if kind == "csv":
+            return "tệp Excel (.xlsx) đặt tên đuôi .csv", "đổi đuôi tệp thành .xlsx"
+        return None
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
+        return "trang web (HTML/XML) lưu với đuôi " + path.suffix.lower(), fix
+    if kind == "xlsx":
+        return "tệp văn bản (có thể là CSV), không phải .xlsx", "đổi đuôi thành .csv nếu là CSV, hoặc " + _XLSX_FIX
+    return None
