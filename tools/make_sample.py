@@ -27,7 +27,6 @@ import csv
 import datetime as dt
 import io
 import re
-import shutil
 import sys
 import unicodedata
 import zipfile

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
