@@ -902,7 +902,7 @@ def directions(dept: str, p: str) -> list[str]:
         "QLMT": [f"Kiểm tra công tác bảo vệ môi trường tại các doanh nghiệp có nguồn thải lớn {nx}.",
                  "Hướng dẫn doanh nghiệp thực hiện đăng ký môi trường trực tuyến."],
         "QLLD": ["Nâng tỷ lệ thanh toán trực tuyến lệ phí cấp giấy phép lao động.",
-                 f"Theo dõi chặt chẽ quan hệ lao động, nhất là dịp cuối năm và trước Tết Nguyên đán." if p in ("q3", "year") else "Theo dõi chặt chẽ quan hệ lao động trong các KCN."],
+                 "Theo dõi chặt chẽ quan hệ lao động, nhất là dịp cuối năm và trước Tết Nguyên đán." if p in ("q3", "year") else "Theo dõi chặt chẽ quan hệ lao động trong các KCN."],
         "TTDV": [f"Tổ chức các phiên giao dịch việc làm {nx}; tăng cường kết nối cung - cầu lao động.",
                  "Thực hiện phương án tự chủ tài chính theo Nghị định số 60/2021/NĐ-CP."],
     }
