@@ -615,3 +615,170 @@ def test_plan_docx_text(plan_docx, doc_2024):
     assert not missing, f"not in the .docx: {missing[:5]}"
     bold = {squeeze(r.text) for p in document.paragraphs for r in p.runs if r.bold}
     assert any("chậmnhấttrướcngày14" in b for b in bold)
+
+
+# ---------------------------------------------------------------- the appendix of tasks
+#
+# "(Chi tiết có các nhiệm vụ ... kèm theo)" at the end of point 9: the plan ends
+# with one Phụ lục listing every task, after the signature (so not in the
+# reference, whose text stops there).
+
+KEM_THEO = "kèm theo"
+TASK_HEADER = ["STT", "Mã nhiệm vụ", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian hoàn thành"]
+
+
+def expected_task_rows(plan) -> list[list[str]]:
+    """[code, text, owner's name, deadline] of every task, in area order (the 2024
+    plan's own order of areas is 1 to 8) and `tasks`' order inside an area."""
+    out = []
+    for area in sorted({t.area for t in plan.tasks}):
+        for t in (t for t in plan.tasks if t.area == area):
+            out.append([t.code, t.text, plan.department(t.owner).name, t.deadline or f"Trong năm {plan.year}"])
+    return out
+
+
+def test_appendix_lists_every_task_by_area(plan_2024, doc_2024):
+    (appendix,) = doc_2024.appendices
+    assert appendix.label == "Phụ lục"  # the only appendix: no number
+    assert appendix.title == "DANH MỤC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2024"
+    assert appendix.note == (f"(Kèm theo Kế hoạch số{vi_format.BLANK}/KH-KCN ngày{vi_format.BLANK}tháng 12 "
+                             "năm 2023 của Ban Quản lý các khu công nghiệp)")
+    assert not appendix.landscape
+    table = appendix.table
+    assert table.kind == "tasks"
+    # group titles: section II's points, numbered 1, 2, ...
+    texts = [p.text for p in doc_2024.body]
+    section_ii = texts[texts.index("II. CÁC CHỈ TIÊU, NHIỆM VỤ CHỦ YẾU"):]
+    points = [t for t, p in zip(section_ii, doc_2024.body[-len(section_ii):]) if p.style == "heading2"]
+    assert [g.title for g in table.groups] == points[:8]
+    assert table.groups[6].title == "7. Xây dựng và phát triển chính quyền điện tử, chính quyền số"
+    lines = [line for g in table.groups for line in g.lines]
+    assert [[l.code, l.text, l.owner, l.deadline] for l in lines] == expected_task_rows(plan_2024)
+    assert [l.stt for l in table.groups[2].lines] == [f"3.{i}" for i in range(1, 10)]
+    by_code = {l.code: l for l in lines}
+    assert by_code["TCC-NV03"].deadline == "Quý I"
+    assert by_code["CDDH-NV01"].deadline == "Trong năm 2024"
+    assert by_code["TCC-NV02"].owner == "Trung tâm Tư vấn, dịch vụ việc làm, hỗ trợ doanh nghiệp KCN"
+    # the appendix's heading is in the document's text; the note of point 9 points at it
+    assert {"Phụ lục", appendix.title, appendix.note} <= set(doc_2024.plain_text())
+    assert any(p.style == "note" and KEM_THEO in p.text for p in doc_2024.body)
+
+
+def test_appendix_note_quotes_the_plans_number_and_date(tmp_path):
+    cases = [
+        ({"number": "125/KH-KCN", "date": "2023-12-27"}, "Kế hoạch số 125/KH-KCN ngày 27/12/2023"),
+        ({"number": "7", "date": "2024-01-05"}, "Kế hoạch số 07/KH-KCN ngày 05/01/2024"),
+        ({"number": "125/KH-KCN"}, f"Kế hoạch số 125/KH-KCN ngày{vi_format.BLANK}tháng 12 năm 2023"),
+        ({"date": "2024-02-03"}, f"Kế hoạch số{vi_format.BLANK}/KH-KCN ngày 03/02/2024"),
+    ]
+    for ref, quoted in cases:
+        data = plan_data()
+        data["plan_document"] = ref
+        doc = compose_plan(load_plan(write_plan(tmp_path, data)))
+        assert doc.appendices[0].note == f"(Kèm theo {quoted} của Ban Quản lý các khu công nghiệp)", ref
+
+
+def test_task_without_owner_or_with_markup(tmp_path):
+    data = plan_data()
+    del data["tasks"][0]["owner"]
+    data["tasks"][1]["text"] = "Tổ chức **kiểm tra** công tác CCHC *định kỳ*."
+    data["tasks"][1]["deadline"] = " Quý  II "  # free text: kept, white space tidied
+    doc = compose_plan(load_plan(write_plan(tmp_path, data)))
+    first, second = doc.appendices[0].table.groups[0].lines[:2]
+    assert first.owner == ""  # left for the clerk, never a guess
+    assert second.text == "Tổ chức kiểm tra công tác CCHC định kỳ."  # no markers in the table
+    assert second.deadline == "Quý II"
+
+
+def test_plan_without_tasks_has_no_appendix_and_no_kem_theo_note(tmp_path):
+    data = plan_data()
+    data["tasks"] = []
+    doc = compose_plan(load_plan(write_plan(tmp_path, data)))
+    assert doc.appendices == ()
+    assert not [p.text for p in doc.body if KEM_THEO in p.text.lower()]
+    assert any(p.text == "9. Kinh phí thực hiện" for p in doc.body)  # the point itself stays
+    minimal = compose_plan(load_plan(MINIMAL_PLAN))
+    assert minimal.appendices == () and not any(KEM_THEO in p.text.lower() for p in minimal.body)
+    # and the files: one section, no "Phụ lục", no "kèm theo"
+    checks = _checks("docx_checks")
+    word = checks.DocxFile(_render("docx", doc))
+    checks.check_all(word, doc)
+    assert len(word.sections()) == 1 and not word.tables()[2:]
+    word_text = "\n".join(word.text(p) for p in word.paragraphs())
+    assert "Phụ lục" not in word_text and KEM_THEO not in word_text.lower()
+    pdf = _checks("pdf_checks")
+    pdf_text = pdf.inspect_pdf(_render("pdf", doc)).text
+    assert "Phụ lục" not in pdf_text and KEM_THEO not in pdf_text.lower()
+
+
+def test_plan_docx_appendix_table(plan_docx, plan_2024, doc_2024):
+    checks = _checks("docx_checks")
+    f = checks.DocxFile(plan_docx)
+    w = checks.w
+    assert len(f.sections()) == 2  # the body, then the appendix, both portrait (check_all: page size)
+    label = f.find_paragraph("Phụ lục")
+    prev = label.getprevious()
+    assert prev.find(w("pPr")).find(w("sectPr")) is not None, "the appendix does not start a section"
+    props = f.run_props(label, next(label.iter(w("r"))))
+    assert props["size"] == 14 and props["bold"] and f.alignment(label) == "center"
+    title = f.find_paragraph(doc_2024.appendices[0].title)
+    assert f.run_props(title, next(title.iter(w("r"))))["bold"]
+    note = title.getnext()
+    assert f.text(note) == doc_2024.appendices[0].note
+    assert f.run_props(note, next(note.iter(w("r"))))["italic"]
+
+    tbl = note.getnext()
+    while tbl.tag != w("tbl"):
+        tbl = tbl.getnext()
+    assert abs(sum(checks.grid_cm(tbl)) - 16.5) < 0.05, "the table does not fill the portrait text width"
+    trs = checks.rows(tbl)
+    assert [f.text(c) for c in checks.cells(trs[0])] == TASK_HEADER
+    assert checks.is_header_row(trs[0]), "the header row does not repeat"
+    assert not any(checks.is_header_row(tr) for tr in trs[1:])
+    groups, tasks = [], []
+    for tr in trs[1:]:
+        tcs = checks.cells(tr)
+        if len(tcs) == 1:  # a group row: merged across, bold
+            assert checks.span(tcs[0]) == 5
+            p = next(tcs[0].iter(w("p")))
+            assert f.run_props(p, next(p.iter(w("r"))))["bold"]
+            groups.append(f.text(tcs[0]))
+        else:
+            tasks.append([f.text(c) for c in tcs])
+    assert groups == [g.title for g in doc_2024.appendices[0].table.groups]
+    assert [row[1:] for row in tasks] == expected_task_rows(plan_2024)
+    assert [row[0] for row in tasks[:3]] == ["1.1", "1.2", "1.3"]
+    for tr in trs:
+        for tc in checks.cells(tr):
+            for p in tc.iter(w("p")):
+                for r in p.iter(w("r")):
+                    props = f.run_props(p, r)
+                    assert 11 <= props["size"] <= 13 and props["fonts"]["ascii"] == "Times New Roman"
+    head = checks.cells(trs[0])[2]
+    assert f.run_props(next(head.iter(w("p"))), next(head.iter(w("r"))))["bold"]
+    borders = {el.get(w("val")) for el in tbl.find(w("tblPr")).find(w("tblBorders"))}
+    assert borders == {"single"}
+
+
+def test_plan_pdf_appendix(plan_pdf, plan_2024, doc_2024):
+    checks = _checks("pdf_checks")
+    info = checks.inspect_pdf(plan_pdf)
+    starts = [i for i, page in enumerate(info.pages) if checks.squash(page.text).startswith("Phụ lục ")]
+    assert len(starts) == 1, "one appendix, from a new page"
+    pages = info.pages[starts[0]:]
+    assert all(page.size_mm == (210, 297) for page in pages)
+    # numbered on its own: none on its first page, then 2, 3, ...
+    assert [page.text_above(15) for page in pages] == [""] + [str(n) for n in range(2, len(pages) + 1)]
+    # the header row on every page of the table
+    for page in pages:
+        text = squeeze(page.text)
+        assert all(squeeze(h) in text for h in TASK_HEADER), page.number
+    # every task: code, text, owner and deadline, in area order
+    text = squeeze(checks.join_hyphen_breaks("\n".join(page.text_below(15) for page in pages)))
+    position = 0
+    for cells in expected_task_rows(plan_2024):
+        found = text.find(squeeze("".join(cells)), position)
+        assert found >= 0, f"task {cells[0]} not in the appendix (in order)"
+        position = found
+    for group in doc_2024.appendices[0].table.groups:
+        assert squeeze(group.title) in text
