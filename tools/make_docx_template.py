@@ -380,6 +380,27 @@ def _cells_text(row, texts_styles):
         _first(cell, text, style)
 
 
+def _grouped_table(doc, widths, headers, line_cells):
+    """A bordered table of lines grouped under bold rows merged across the table
+    (Phụ lục I's indicators by area, the plan's tasks by area): a repeating header
+    row, then `{%tr for g in ap.table.groups %}` group rows, each kept with its
+    first line (never alone at the foot of a page; the PDF: break-after: avoid),
+    and `{%tr for l in g.lines %}` lines whose first cells are `line_cells`.
+    Returns the line row, for cells the caller fills itself."""
+    t = _table(doc, widths, borders=True)
+    _cells_text(_row(t, header=True), [(text, "ND30BangTieuDe") for text in headers])
+    _tag_row(t, "{%tr for g in ap.table.groups %}")
+    group = _row(t)
+    cell = group.cells[0].merge(group.cells[-1])
+    _first(cell, "{{ g.title }}", "ND30BangNhom").paragraph_format.keep_with_next = True
+    _tag_row(t, "{%tr for l in g.lines %}")
+    line = _row(t)
+    _cells_text(line, line_cells)
+    _tag_row(t, "{%tr endfor %}")
+    _tag_row(t, "{%tr endfor %}")
+    return line
+
+
 # --------------------------------------------------------------------------- sections
 
 def _sect_variant(base_sectpr, *, landscape: bool, restart: bool):
@@ -537,28 +558,17 @@ def build(out: Path = OUT) -> Path:
 
     # Phụ lục I: indicators, grouped by area (portrait, 16.5 cm)
     _ctl(doc, "{%p if ap.table.kind == 'indicators' %}")
-    widths = [Cm(1.2), Cm(7.3), Cm(2.5), Cm(2.8), Cm(2.7)]
-    t = _table(doc, widths, borders=True)
-    _cells_text(_row(t, header=True), [("STT", "ND30BangTieuDe"), ("Chỉ tiêu", "ND30BangTieuDe"),
-                                        ("Kế hoạch", "ND30BangTieuDe"),
-                                        ("Kết quả kỳ báo cáo", "ND30BangTieuDe"),
-                                        ("Đánh giá", "ND30BangTieuDe")])
-    _tag_row(t, "{%tr for g in ap.table.groups %}")
-    grp = _row(t)
-    cell = grp.cells[0].merge(grp.cells[-1])
-    _first(cell, "{{ g.title }}", "ND30BangNhom")
-    _tag_row(t, "{%tr for l in g.lines %}")
-    line = _row(t)
-    _cells_text(line, [("{{ l.stt }}", "ND30BangGiua"), ("{{ l.name }}", "ND30BangChu"),
-                       ("{{ l.target }}", "ND30BangGiua"), ("{{ l.result }}", "ND30BangGiua")])
-    judged = line.cells[4]
+    judged = _grouped_table(
+        doc, [Cm(1.2), Cm(7.3), Cm(2.5), Cm(2.8), Cm(2.7)],
+        ["STT", "Chỉ tiêu", "Kế hoạch", "Kết quả kỳ báo cáo", "Đánh giá"],
+        [("{{ l.stt }}", "ND30BangGiua"), ("{{ l.name }}", "ND30BangChu"),
+         ("{{ l.target }}", "ND30BangGiua"), ("{{ l.result }}", "ND30BangGiua")],
+    ).cells[4]
     _first(judged, "{%p if l.met == false %}", CTL)
     _p(judged, "{{ l.assessment }}", "ND30BangGiuaDam")
     _ctl(judged, "{%p else %}")
     _p(judged, "{{ l.assessment }}", "ND30BangGiua")
     _ctl(judged, "{%p endif %}")
-    _tag_row(t, "{%tr endfor %}")
-    _tag_row(t, "{%tr endfor %}")
 
     # Phụ lục II: dossiers per department, three header levels (landscape, 25.2 cm)
     _ctl(doc, "{%p elif ap.table.kind == 'dossiers' %}")
@@ -599,23 +609,12 @@ def build(out: Path = OUT) -> Path:
     # The plan's Phụ lục: its tasks, grouped by area (portrait, 16.5 cm); the code
     # column is as wide as the longest code ("TCBM-NV01") in 12 pt plus the cell margins
     _ctl(doc, "{%p elif ap.table.kind == 'tasks' %}")
-    widths = [Cm(1.2), Cm(2.8), Cm(6.9), Cm(3.1), Cm(2.5)]
-    t = _table(doc, widths, borders=True)
-    _cells_text(_row(t, header=True), [("STT", "ND30BangTieuDe"), ("Mã nhiệm vụ", "ND30BangTieuDe"),
-                                        ("Nội dung nhiệm vụ", "ND30BangTieuDe"),
-                                        ("Đơn vị chủ trì", "ND30BangTieuDe"),
-                                        ("Thời gian hoàn thành", "ND30BangTieuDe")])
-    _tag_row(t, "{%tr for g in ap.table.groups %}")
-    grp = _row(t)
-    cell = grp.cells[0].merge(grp.cells[-1])
-    # kept with its first task: never alone at the foot of a page (the PDF: break-after: avoid)
-    _first(cell, "{{ g.title }}", "ND30BangNhom").paragraph_format.keep_with_next = True
-    _tag_row(t, "{%tr for l in g.lines %}")
-    _cells_text(_row(t), [("{{ l.stt }}", "ND30BangGiua"), ("{{ l.code }}", "ND30BangGiua"),
-                          ("{{ l.text }}", "ND30BangChu"), ("{{ l.owner }}", "ND30BangGiua"),
-                          ("{{ l.deadline }}", "ND30BangGiua")])
-    _tag_row(t, "{%tr endfor %}")
-    _tag_row(t, "{%tr endfor %}")
+    _grouped_table(
+        doc, [Cm(1.2), Cm(2.8), Cm(6.9), Cm(3.1), Cm(2.5)],
+        ["STT", "Mã nhiệm vụ", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian hoàn thành"],
+        [("{{ l.stt }}", "ND30BangGiua"), ("{{ l.code }}", "ND30BangGiua"), ("{{ l.text }}", "ND30BangChu"),
+         ("{{ l.owner }}", "ND30BangGiua"), ("{{ l.deadline }}", "ND30BangGiua")],
+    )
     _ctl(doc, "{%p endif %}")
     _ctl(doc, "{%p endfor %}")
 
