@@ -88,8 +88,14 @@ def _run(args) -> int:
         if notice:
             print(notice, file=sys.stderr)
     if args.command == "report":
+        from .publish.review import summary_lines
+
         with console.progress(pipeline.STAGES):
-            written = pipeline.run_report(args.inputs, args.outputs, require_period(args.period), _year(args.year))
+            plan, report = pipeline.prepare_report(args.inputs, require_period(args.period), _year(args.year))
+            written = pipeline.write_report(args.outputs, plan, report)
+        _print_written(written)
+        console.print_lines(summary_lines(plan, report), title="Cần xem trước khi trình ký:")
+        return 0
     elif args.command == "forms":
         written = pipeline.run_forms(args.inputs, args.outputs, require_period(args.period), _year(args.year))
     elif args.command == "plan":
@@ -112,9 +118,13 @@ def _run(args) -> int:
         return bench_main()
     else:  # pragma: no cover - argparse refuses unknown commands
         return EXIT_INPUT
-    for path in written:
-        print(f"Đã ghi: {path}")
+    _print_written(written)
     return 0
+
+
+def _print_written(paths) -> None:
+    for path in paths:
+        print(f"Đã ghi: {path}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -128,18 +128,20 @@ def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[
     return files
 
 
-def run_report(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
-    """`make report`: the draft report of a period under OUTPUTS/<year>/<period>/."""
+def write_report(outputs: Path, plan: Plan, report) -> list[Path]:
+    """Render the draft report of a prepared period and publish it under
+    OUTPUTS/<year>/<period>/."""
     from .publish.files import publish
 
-    from .publish.review import summary_lines
-
-    plan, report = prepare_report(inputs, period, year)
     files = render_report_files(plan, report)
     with console.stage(STAGES[3]):
-        written = publish(Path(outputs) / str(plan.year) / period, files)
-    console.print_lines(summary_lines(plan, report), title="Cần xem trước khi trình ký:")
-    return written
+        return publish(Path(outputs) / str(plan.year) / report.figures.current.period, files)
+
+
+def run_report(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
+    """`make report`: the draft report of a period under OUTPUTS/<year>/<period>/."""
+    plan, report = prepare_report(inputs, period, year)
+    return write_report(outputs, plan, report)
 
 
 def run_plan(inputs: Path, outputs: Path, year: int | None = None) -> list[Path]:

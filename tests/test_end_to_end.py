@@ -114,6 +114,11 @@ def test_same_inputs_give_byte_identical_outputs(sample_report_6m: Path, tmp_pat
     """A changed report is a changed input: a second run writes the same bytes."""
     proc = run_cli("report", "--period", "6m", "--inputs", str(SAMPLE_INPUTS), "--outputs", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
+    # the console: what was written, then a short summary of what to check before signing
+    out = proc.stdout
+    assert out.index("Đã ghi:") < out.index("Cần xem trước khi trình ký:")
+    assert "Chưa gửi: Phòng Quản lý Môi trường (QLMT)" in out and "Gửi muộn: Phòng Quy hoạch và Xây dựng" in out
+    assert "Phông chữ PDF:" in proc.stderr
     again = tmp_path / "2024" / "6m"
     names = sorted(p.name for p in sample_report_6m.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
