@@ -52,7 +52,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .. import pipeline
+from .. import console, pipeline
 from ..compose import vi_format
 from ..diagnostics import ReportgenError, UsageError
 from ..periods import PERIOD_NAME, subject_phrase
@@ -276,7 +276,8 @@ def run_archive(
                 "inputs": report.inputs,
             }
             register = {**register, "issues": [*register["issues"], entry]}
-            return _store(target, files, register, created)
+            with console.stage(pipeline.STAGES[3]):
+                return _store(target, files, register, created)
     except BaseException:
         remove_dirs(created)
         raise
