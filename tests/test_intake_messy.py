@@ -247,3 +247,35 @@ def test_messy_inputs_give_exact_figures(tmp_path):
     assert (ind["CDDH-02"]["numerator"], ind["CDDH-02"]["denominator"]) == (1200, 1500)
     assert ind["TC-02"]["value"] == 7 and ind["CDDH-01"]["value"] is True
     assert figures["submissions"]["received"] == ["VP"]
+
+
+def test_dossier_department_given_by_name_as_in_submissions(tmp_path):
+    """One-stop exports often carry the department's name: accepted like a code
+    (NFC, any case, spaces collapsed), exactly as in submission workbooks."""
+    import shutil
+
+    from conftest import ROOT
+
+    year = tmp_path / "in" / "2024"
+    (year / "tthc").mkdir(parents=True)
+    shutil.copy(ROOT / "inputs" / "2024" / "plan.yaml", year / "plan.yaml")
+    (year / "tthc" / "log.csv").write_text(
+        'Mã hồ sơ,Đơn vị,Thủ tục,Ngày tiếp nhận,Hạn xử lý,Ngày trả kết quả,Hình thức nộp,"Phí, lệ phí",'
+        "Thanh toán trực tuyến,Số hóa,Tái sử dụng dữ liệu,Đánh giá\n"
+        "A1,Phòng Quản lý Đầu tư,X,02/01/2024,20/01/2024,15/01/2024,Trực tuyến,Có,Có,Có,Có,Hài lòng\n"
+        "A2,  phòng QUẢN LÝ   lao động ,X,02/01/2024,20/01/2024,,Trực tiếp,Không,,Có,Không,\n"
+        "A3,QLDN,X,02/01/2024,20/01/2024,,Trực tiếp,Không,,Có,Không,\n"
+        "A4,Phòng Đầu tư,X,02/01/2024,20/01/2024,,Trực tiếp,Không,,Có,Không,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = run_cli("report", "--period", "q1", "--inputs", str(tmp_path / "in"), "--outputs", str(out))
+    assert proc.returncode == 2
+    assert "dòng 5, cột «Đơn vị»" in proc.stderr and "Phòng Đầu tư" in proc.stderr
+    assert "dòng 2," not in proc.stderr and "dòng 3," not in proc.stderr
+    (year / "tthc" / "log.csv").write_text(
+        (year / "tthc" / "log.csv").read_text(encoding="utf-8").replace("A4,Phòng Đầu tư", "A4,QLDT"), encoding="utf-8")
+    proc = run_cli("report", "--period", "q1", "--inputs", str(tmp_path / "in"), "--outputs", str(out))
+    assert proc.returncode == 0, proc.stderr
+    received = {k: v["received"] for k, v in json.loads((out / "2024" / "q1" / "figures.json").read_text())["tthc"]["by_department"].items()}
+    assert received["QLDT"] == 2 and received["QLLD"] == 1 and received["QLDN"] == 1

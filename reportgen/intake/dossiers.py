@@ -519,8 +519,9 @@ class _Parsed:
                          expected=expected, code="blank")
             return np.where(badrow, -1, values)
 
-        dept_choices = {code: code for code in plan.department_codes}
-        dcodes = coded("department", dept_choices, "mã phòng, đơn vị trong kế hoạch: " + ", ".join(plan.department_codes), True)
+        # the code, or the department's name as the plan writes it (as in submissions)
+        dept_choices = {d.code: d.name for d in plan.departments}
+        dcodes = coded("department", dept_choices, "mã (hoặc tên) phòng, đơn vị trong kế hoạch: " + ", ".join(plan.department_codes), True)
         data["department"] = pd.Categorical.from_codes(dcodes, categories=plan.department_codes)
         data["channel"] = pd.Categorical.from_codes(
             coded("channel", CHANNELS, " / ".join(CHANNELS.values()), True, CHANNEL_SYNONYMS), categories=list(CHANNELS))
