@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _font_notice() -> str | None:
+def _font_notice() -> str:
     """Which font the PDF is set in, said in the run's output (never a silent fallback)."""
     from .render.pdf import font_in_use
 
@@ -83,10 +83,6 @@ def _font_notice() -> str | None:
 
 
 def _run(args) -> int:
-    if args.command in ("report", "plan", "archive"):
-        notice = _font_notice()
-        if notice:
-            print(notice, file=sys.stderr)
     if args.command == "report":
         from .publish.review import summary_lines
 
@@ -130,7 +126,10 @@ def _print_written(paths) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        status = _run(args)
+        if status == 0 and args.command in ("report", "plan", "archive"):
+            print(_font_notice(), file=sys.stderr)  # said once the PDF is written
+        return status
     except ReportgenError as exc:
         messages = exc.messages()
         print(f"LỖI ({len(messages)}):" if len(messages) > 1 else "LỖI:", file=sys.stderr)
