@@ -377,7 +377,7 @@ def test_checked_in_template_is_what_the_builder_makes(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes() == TEMPLATE.read_bytes(), \
-        "templates/van-ban.docx is stale: run .venv/bin/python tools/make_docx_template.py"
+        "reportgen/templates/van-ban.docx is stale: run .venv/bin/python tools/make_docx_template.py"
 
 
 def test_template_styles_are_times_new_roman():

@@ -62,7 +62,7 @@ from reportgen.render.docx_layout import (  # noqa: E402
 )
 from reportgen.render.docx_metrics import longest_line_pt  # noqa: E402
 
-OUT = ROOT / "templates" / "van-ban.docx"
+OUT = ROOT / "reportgen" / "templates" / "van-ban.docx"
 FONT = "Times New Roman"
 
 # Page (A4) and the decree's default margins; the renderer applies doc.page.

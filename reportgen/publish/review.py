@@ -32,6 +32,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..resources import TEMPLATES
 from ..areas import area_title
 from ..compose import vi_format
 from ..compose.sentences import ratio_text, target_text
@@ -41,7 +42,7 @@ from ..periods import PERIOD_NAME, subject_phrase
 from ..pipeline import report_name
 from ..plan import Plan
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
 TEMPLATE = "kiem-tra.html.j2"
 
 RATE_POINTS = 10  # percentage points

@@ -27,10 +27,11 @@ from typing import Any
 from docxtpl import DocxTemplate, RichText
 from jinja2 import Environment, StrictUndefined
 
+from ..resources import TEMPLATES
 from ..compose.model import Appendix, DossierLine, DossierTable, Document, IndicatorTable, TaskTable
 from .docx_layout import apply_page, finish_sections, fit_rules, normalized_zip
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "van-ban.docx"
+TEMPLATE = TEMPLATES / "van-ban.docx"
 
 # Core properties carry no build time: the same Document gives the same file.
 FIXED_TIME = datetime(1980, 1, 1, tzinfo=timezone.utc)

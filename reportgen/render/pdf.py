@@ -21,10 +21,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..resources import TEMPLATES
 from ..compose.model import Document
 from . import fonts
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
 TEMPLATE = "van-ban.html.j2"
 PDF_VARIANT = "pdf/a-3b"
 
