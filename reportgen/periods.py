@@ -66,3 +66,8 @@ def subject_phrase(period: str, year: int) -> str:
     """'quý I năm 2024', '6 tháng đầu năm 2024', 'quý III năm 2024', 'năm 2024'."""
     phrase = PERIOD_PHRASE[period]
     return f"{phrase} năm {year}" if phrase else f"năm {year}"
+
+
+def report_name(year: int, period: str) -> str:
+    """The file stem of a period's report: BC-CCHC-<year>-<period>."""
+    return f"BC-CCHC-{year}-{period}"

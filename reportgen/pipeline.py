@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import console
 from .diagnostics import InputError, Location, Problem, UsageError
+from .periods import report_name  # noqa: F401  (re-exported for callers of the pipeline)
 from .plan import Plan, load_plan
 
 STAGES = ("Đọc dữ liệu", "Tổng hợp số liệu", "Soạn và xuất báo cáo", "Ghi tệp")
@@ -55,10 +56,6 @@ def load_year_plan(folder: Path, year: int) -> Plan:
             expected=f"year: {year}",
         )])
     return plan
-
-
-def report_name(year: int, period: str) -> str:
-    return f"BC-CCHC-{year}-{period}"
 
 
 def _last_year(inputs: Path, year: int) -> tuple[tuple | None, list[Problem]]:

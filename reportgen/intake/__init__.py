@@ -10,12 +10,12 @@ at once as InputError; warnings travel in Intake.warnings.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, Location
+from ..digest import sha256_file
 from ..plan import Plan
 from ..records import Intake
 from .dossiers import read_dossiers
@@ -48,14 +48,6 @@ def unreadable_files(folder: Path) -> list[Path]:
             out += sorted(p for p in (folder / sub).glob("*")
                           if _visible(p) and p.suffix.lower() in _OTHER_SHEETS and p.suffix.lower() not in ok)
     return out
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_inputs(folder: Path, plan: Plan) -> Intake:

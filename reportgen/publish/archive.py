@@ -45,7 +45,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import hashlib
 import json
 import os
 import sys
@@ -55,7 +54,8 @@ from typing import Callable
 from .. import console, pipeline
 from ..compose import vi_format
 from ..diagnostics import ReportgenError, UsageError
-from ..periods import PERIOD_NAME, subject_phrase
+from ..digest import sha256_bytes, sha256_file
+from ..periods import PERIOD_NAME, report_name, subject_phrase
 from .files import (
     LOCK_NAME,
     TMP_SUFFIX,
@@ -86,7 +86,7 @@ class ArchiveError(ReportgenError):
 
 def archive_stem(number: int, year: int, period: str) -> str:
     """'045-BC-CCHC-2024-6m'."""
-    return f"{number:03d}-{pipeline.report_name(year, period)}"
+    return f"{number:03d}-{report_name(year, period)}"
 
 
 def symbol(number: int, agency_code: str) -> str:
@@ -96,7 +96,7 @@ def symbol(number: int, agency_code: str) -> str:
 
 def _archived_files(files: dict[str, bytes], year: int, period: str, stem: str) -> dict[str, bytes]:
     """The issued .docx, PDF and figures.json of a run, under their archive names."""
-    report = pipeline.report_name(year, period)
+    report = report_name(year, period)
     wanted = {f"{report}.docx": f"{stem}.docx", f"{report}.pdf": f"{stem}.pdf", "figures.json": f"{stem}-figures.json"}
     missing = [name for name in wanted if name not in files]
     if missing:
@@ -105,11 +105,6 @@ def _archived_files(files: dict[str, bytes], year: int, period: str, stem: str) 
 
 
 # ------------------------------------------------------------------ hashing
-
-
-def sha256_file(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def changed_inputs(inputs: Path, hashes: dict[str, str]) -> list[str]:
@@ -272,7 +267,7 @@ def run_archive(
                 "period": period,
                 "title": f"Báo cáo kết quả thực hiện công tác cải cách hành chính {subject_phrase(period, year)}",
                 "issued_at": now().astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
-                "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+                "files": {name: sha256_bytes(data) for name, data in files.items()},
                 "inputs": report.inputs,
             }
             register = {**register, "issues": [*register["issues"], entry]}

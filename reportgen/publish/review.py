@@ -38,8 +38,7 @@ from ..compose import vi_format
 from ..compose.sentences import ratio_text, target_text
 from ..compose.sentences import value_text as _shown_value
 from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport
-from ..periods import PERIOD_NAME, subject_phrase
-from ..pipeline import report_name
+from ..periods import PERIOD_NAME, report_name, subject_phrase
 from ..plan import Plan
 
 
