@@ -34,7 +34,7 @@ import sys
 import time
 from typing import IO, Iterator, Sequence
 
-from .compose.vi_format import number
+from .vi_format import number
 
 _active: "Progress | None" = None
 

@@ -18,11 +18,6 @@ STATUS_TEXT = {
     "khong_co_chi_tieu": "Không có chỉ tiêu",
 }
 
-# Dossier-based indicators (`source: tthc`) the dossier logs can give (figures.md,
-# "Indicator values from the same window"); plan.yaml refuses any other code
-# with `source: tthc`, the aggregate computes exactly these.
-TTHC_RATIOS = ("TTHC-02", "TTHC-03", "TTHC-05", "TTHC-07", "TTHC-08", "TTHC-09")
-
 STAT_KEYS = (
     "received", "carried_over", "total", "online", "direct", "postal",
     "resolved", "early", "on_time", "late", "pending", "pending_in_time", "pending_overdue",

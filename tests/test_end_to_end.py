@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, SAMPLE_INPUTS, docx_text, pdf_text, run_cli
 
-from reportgen.compose import vi_format
+from reportgen import vi_format
 
 
 def _expected_files(folder: Path, year: int, period: str) -> dict[str, Path]:

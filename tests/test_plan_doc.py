@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen.compose import vi_format
+from reportgen import vi_format
 from reportgen.compose.plan_doc import compose_plan
 from reportgen.diagnostics import InputError
 from reportgen.plan import load_plan
