@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
 from typing import Literal, Optional
 
@@ -17,11 +17,6 @@ STATUS_TEXT = {
     "khong_co_so_lieu": "Chưa có số liệu",
     "khong_co_chi_tieu": "Không có chỉ tiêu",
 }
-
-STAT_KEYS = (
-    "received", "carried_over", "total", "online", "direct", "postal",
-    "resolved", "early", "on_time", "late", "pending", "pending_in_time", "pending_overdue",
-)
 
 
 @dataclass(frozen=True)
@@ -39,6 +34,10 @@ class DossierStats:
     pending: int = 0
     pending_in_time: int = 0
     pending_overdue: int = 0
+
+
+# The statistics' names in DossierStats' order (figures.json, aggregate's table).
+STAT_KEYS = tuple(f.name for f in fields(DossierStats))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pdf_checks import TEMPLATE_LEFTOVERS, inspect_pdf, pdfa_problems, squash  #
 from reportgen.compose.model import Header, Paragraph  # noqa: E402
 from reportgen.diagnostics import ReportgenError  # noqa: E402
 from reportgen.render import fonts, pdf  # noqa: E402
-from reportgen.render.pdf_sample import DIACRITICS, DIACRITICS_UPPER, TRICKY, sample_document  # noqa: E402
+from sample_document import DIACRITICS, DIACRITICS_UPPER, TRICKY, sample_document  # noqa: E402
 
 LONG = 60  # departments in Phụ lục II: several landscape pages
 FIGURES = json.dumps({"period": "6m", "year": 2024, "note": "số liệu", "rate": 0.891},
