@@ -14,9 +14,6 @@ without the page numbers in the top margin) and whitespace-normalised. Then:
 
 Two documents: the hand-built report (Phụ lục I and II) and the 2024 plan
 composed from the sample plan.yaml (its Phụ lục of tasks).
-
-While reportgen/render/docx.py is still a stub (NotImplementedError) the test is
-skipped, saying so; it runs against whatever renderer exists.
 """
 
 from __future__ import annotations
@@ -183,11 +180,7 @@ def rendered(doc):
     from reportgen.render.docx import render_docx
     from reportgen.render.pdf import render_pdf
 
-    try:
-        word = render_docx(doc)
-    except NotImplementedError:
-        pytest.skip("reportgen/render/docx.py is not written yet: parity not checked")
-    return docx_text(word), pdf_text(render_pdf(doc))
+    return docx_text(render_docx(doc)), pdf_text(render_pdf(doc))
 
 
 def test_same_text_in_the_same_order(rendered, doc):

@@ -12,7 +12,6 @@ import pytest
 
 from conftest import SAMPLE_INPUTS, run_cli, tree_snapshot
 
-SAMPLE_SUBMISSIONS = SAMPLE_INPUTS / "2024" / "submissions"
 
 
 def test_archive_the_sample_6m_report(tmp_path):
@@ -44,10 +43,6 @@ def test_archive_the_sample_6m_report(tmp_path):
     assert run_cli("verify-archive", "--outputs", str(outputs)).returncode == 0
 
 
-@pytest.mark.skipif(
-    not SAMPLE_SUBMISSIONS.is_dir(),
-    reason="the sample submissions (inputs/2024/submissions/) are not generated yet",
-)
 def test_review_page_of_the_sample_6m(sample_report_6m: Path):
     figures = json.loads((sample_report_6m / "figures.json").read_text(encoding="utf-8"))
     page = (sample_report_6m / "BC-CCHC-2024-6m-kiem-tra.html").read_text(encoding="utf-8")
