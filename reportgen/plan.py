@@ -417,18 +417,14 @@ class Plan(_Model):
 
     @model_validator(mode="after")
     def _placeholders(self):
-        """Every {…} of plan_text and of the tasks' text names something known;
-        the tasks' {CODE} are filled here, so everyone downstream (forms,
-        reports) reads the final text. Errors carry the key's path."""
+        """Every {…} of plan_text and of the tasks' text names something known.
+        Errors carry the key's path. (Filling them is a step of its own after
+        validation: `with_placeholders_filled`.)"""
         from pydantic_core import PydanticCustomError
 
-        targets: dict[str, str] = {}
-        unusable: dict[str, str] = {}
-        for ind in self.indicators:
-            try:
-                targets[ind.code] = format_target(ind)
-            except ValueError:
-                unusable[ind.code] = "không có mục tiêu bằng số (target) để điền"
+        targets = self.placeholder_values()
+        unusable = {ind.code: "không có mục tiêu bằng số (target) để điền"
+                    for ind in self.indicators if ind.code not in targets}
         errors = []
 
         def check(text: str, loc: tuple, context: set[str]) -> None:
@@ -465,13 +461,31 @@ class Plan(_Model):
             check(task.text, ("tasks", i, "text"), set())
         if errors:
             raise ValidationError.from_exception_data("Plan", errors)
-        values = {**targets, "year": str(self.year)}
+        return self
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Plan":
+        """Validate plan.yaml's data, then fill the tasks' placeholders."""
+        return cls.model_validate(data).with_placeholders_filled()
+
+    def placeholder_values(self) -> dict[str, str]:
+        """What {name} stands for in plan text: "year", and each indicator with a
+        number as target by its code ("TTHC-02" -> "100%", "TC-01" -> "02")."""
+        values = {"year": str(self.year)}
+        for ind in self.indicators:
+            if ind.target is not None and not isinstance(ind.target, bool):
+                values[ind.code] = format_target(ind)
+        return values
+
+    def with_placeholders_filled(self) -> "Plan":
+        """The plan with each task's {CODE} and {year} filled in, so everyone
+        downstream (forms, reports, the plan's appendix) reads the final text."""
+        values = self.placeholder_values()
         filled = [
             task.model_copy(update={"text": fill_placeholders(task.text, values)}) if "{" in task.text else task
             for task in self.tasks
         ]
-        object.__setattr__(self, "tasks", filled)
-        return self
+        return self.model_copy(update={"tasks": filled})
 
     # lookups
     def department(self, code: str) -> Department | None:
@@ -567,7 +581,7 @@ def load_plan(path: Path) -> Plan:
     if not isinstance(data, dict):
         raise InputError([Problem("tệp kế hoạch phải là một bảng khóa: giá trị", Location(file=where))])
     try:
-        return Plan.model_validate(data)
+        return Plan.from_data(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

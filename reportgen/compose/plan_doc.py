@@ -38,7 +38,7 @@ import datetime as dt
 from ..areas import PLAN_AREA_TITLES, area_title
 from ..diagnostics import InputError, Problem
 from ..periods import PERIODS
-from ..plan import Indicator, Plan, PlanText, ReportingSchedule, fill_placeholders, format_target
+from ..plan import Indicator, Plan, PlanText, ReportingSchedule, fill_placeholders
 from .. import vi_format
 from . import common
 from .model import Appendix, Document, Header, Metadata, Paragraph, Run, TaskGroup, TaskLine, TaskTable
@@ -316,11 +316,7 @@ def _target_sentence(indicator: Indicator, values: dict[str, str]) -> str:
 # ---------------------------------------------------------------- text
 
 def _values(plan: Plan) -> dict[str, str]:
-    values = {"year": str(plan.year)}
-    for ind in plan.indicators:
-        if ind.target is not None and not isinstance(ind.target, bool):
-            values[ind.code] = format_target(ind)
-    return values
+    return plan.placeholder_values()
 
 
 def runs(text: str) -> tuple[Run, ...]:
