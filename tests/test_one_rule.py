@@ -157,3 +157,23 @@ def test_target_wording_is_the_same_in_the_plan_and_in_the_report(op, unit, targ
     assert bullet == f"- Chỉ tiêu thử: {target_words(result)}."
     assert target_words(result) == words
     assert target_text(result) == cell
+
+
+# ---------------------------------------------------------------- the deterministic zip
+
+def test_docx_and_forms_are_zipped_by_the_same_writer():
+    """Both Office files come out of render.zip_writer: fixed entry times and
+    attributes, [Content_Types].xml first, so equal content gives equal bytes."""
+    import io
+    import zipfile
+
+    from reportgen.compose.plan_doc import compose_plan
+    from reportgen.forms import build_form
+    from reportgen.render.docx import render_docx
+    from reportgen.render.zip_writer import ZIP_DATE
+
+    plan = minimal_plan()
+    for data in (render_docx(compose_plan(plan)), build_form(plan, "q3", "VP")):
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        assert infos[0].filename == "[Content_Types].xml"
+        assert {(i.date_time, i.create_system, i.external_attr) for i in infos} == {(ZIP_DATE, 0, 0)}
