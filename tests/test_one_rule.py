@@ -176,4 +176,4 @@ def test_docx_and_forms_are_zipped_by_the_same_writer():
     for data in (render_docx(compose_plan(plan)), build_form(plan, "q3", "VP")):
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
         assert infos[0].filename == "[Content_Types].xml"
-        assert {(i.date_time, i.create_system, i.external_attr) for i in infos} == {(ZIP_DATE, 0, 0)}
+        assert {(i.date_time, i.create_system, i.external_attr) for i in infos} == {(ZIP_DATE, 0, 0o600 << 16)}

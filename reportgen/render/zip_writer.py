@@ -29,7 +29,7 @@ def normalized_zip(data: bytes, rewrite: Optional[Callable[[str, bytes], bytes]]
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
-            info.external_attr = 0
+            info.external_attr = 0o600 << 16  # rw------- (what writestr would put in place of 0)
             content = src.read(name)
             if rewrite is not None:
                 content = rewrite(name, content)
