@@ -488,6 +488,15 @@ class Plan(_Model):
         return self.model_copy(update={"tasks": filled})
 
     # lookups
+    def window(self, period: str) -> Window:
+        """The data cut-off window of `period`; an input error when the plan has none."""
+        if period not in self.periods:
+            raise InputError([Problem(
+                f"plan.yaml không có khoảng thời gian chốt số liệu cho kỳ «{period}»",
+                expected=f"khóa periods.{period} với start, end, due_before",
+            )])
+        return self.periods[period]
+
     def department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
 

@@ -27,7 +27,6 @@ import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "vi"

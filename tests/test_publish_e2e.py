@@ -8,8 +8,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from conftest import SAMPLE_INPUTS, run_cli, tree_snapshot
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..diagnostics import InputError, Location, Problem
+from ..diagnostics import Location, Problem
 from ..figures import Figures, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import previous_period
 from ..plan import Plan
@@ -71,12 +71,7 @@ def period_figures(
     """The figures of one period of `plan`'s year: (figures, the selection of
     submissions, every warning of aggregation). `dossiers` is intake.dossiers
     already prepared (shared between the windows of the same intake)."""
-    if period not in plan.periods:
-        raise InputError([Problem(
-            f"plan.yaml không có khoảng thời gian chốt số liệu cho kỳ «{period}»",
-            expected=f"khóa periods.{period} với start, end, due_before",
-        )])
-    window = plan.periods[period]
+    window = plan.window(period)
     if dossiers is None:
         dossiers = prepare_dossiers(intake.dossiers, plan.department_codes)
     selection = select_submissions(plan, intake.submissions, period, year=plan.year)
