@@ -8,6 +8,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 FONTS   := $(VENV)/.fonts-checked
+SYSTEM  := $(VENV)/.system-checked
 PERIOD  ?=
 YEAR    ?=
 INPUTS  ?= inputs
@@ -31,9 +32,15 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
 	@touch $(STAMP)
 
-$(FONTS): tools/ensure-fonts.sh | $(STAMP)
+$(FONTS): tools/ensure-fonts.sh tools/ensure-system.sh | $(STAMP)
 	@bash tools/ensure-fonts.sh
 	@touch $(FONTS)
+
+# Everything the tests need from the system (LibreOffice, Chromium, SoftHSM,
+# poppler, fonts, HarfBuzz): installed when missing and possible, else an error.
+$(SYSTEM): tools/ensure-system.sh | $(STAMP)
+	@bash tools/ensure-system.sh
+	@touch $(SYSTEM)
 
 define need
 	@test -n "$($(1))" || { echo "LỖI: thiếu $(1)=... ($(2))" >&2; exit 2; }
@@ -62,7 +69,7 @@ plan: $(STAMP) $(FONTS)
 bench: $(STAMP) $(FONTS)
 	@$(RG) bench
 
-test: $(STAMP) $(FONTS)
+test: $(STAMP) $(FONTS) $(SYSTEM)
 	@$(BIN)/python -m pytest
 
 # Regenerate the embedded sample inputs (seeded: the same files each time).

@@ -27,11 +27,18 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_INPUT)
 
 
+def _ascii_digits(text) -> bool:
+    """Only 0-9: str.isdigit() also accepts '²' or '٣', which int() then refuses
+    or reads as another number."""
+    return str(text).isascii() and str(text).isdigit()
+
+
 def _year(text: str | None) -> int | None:
     if text in (None, ""):
         return None
-    if not str(text).isdigit():
-        raise UsageError(f"Năm «{text}» không hợp lệ. Cần một năm bốn chữ số, ví dụ YEAR=2024.")
+    if not _ascii_digits(text):
+        raise UsageError(f"Năm «{text}» không hợp lệ (tham số --year, YEAR=...). "
+                         "Cần một năm bốn chữ số, ví dụ YEAR=2024.")
     return int(text)
 
 
@@ -43,8 +50,9 @@ def _date(text: str) -> dt.date:
 
 
 def _number(text: str) -> int:
-    if not str(text).isdigit() or int(text) < 1:
-        raise UsageError(f"Số văn bản «{text}» không hợp lệ. Cần một số nguyên dương, ví dụ NUMBER=45.")
+    if not _ascii_digits(text) or int(text) < 1:
+        raise UsageError(f"Số văn bản «{text}» không hợp lệ (tham số --number, NUMBER=...). "
+                         "Cần một số nguyên dương, ví dụ NUMBER=45.")
     return int(text)
 
 

@@ -29,14 +29,17 @@ stdout, one "- " line each.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import sys
 import time
 from typing import IO, Iterator, Sequence
 
-from .compose.vi_format import number
+from .vi_format import number
 
-_active: "Progress | None" = None
+# The display `progress(...)` opened, for `stage(name)` inside it: scoped to the
+# run's context (a thread or task of its own sees none), reset when it closes.
+_active: contextvars.ContextVar["Progress | None"] = contextvars.ContextVar("reportgen_progress", default=None)
 
 
 def _quiet() -> bool:
@@ -132,10 +135,9 @@ class _Silent(Progress):
 @contextlib.contextmanager
 def progress(stage_names: Sequence[str], *, stream: IO | None = None, enabled: bool = True) -> Iterator[Progress]:
     """Show the progress of a run through `stage_names` (on stderr by default)."""
-    global _active
     stream = stream or sys.stderr
     display: Progress = _Silent() if (not enabled or _quiet()) else Progress(stage_names, stream, _is_terminal(stream))
-    outer, _active = _active, display
+    token = _active.set(display)
     display.open()
     try:
         yield display
@@ -145,15 +147,16 @@ def progress(stage_names: Sequence[str], *, stream: IO | None = None, enabled: b
     else:
         display.finish()
     finally:
-        _active = outer
+        _active.reset(token)
 
 
 @contextlib.contextmanager
 def stage(name: str, *, stream: IO | None = None) -> Iterator[None]:
     """Mark one stage: inside `progress(...)` it advances that display; alone it
     shows the stage by itself (a spinner on a terminal, one plain line otherwise)."""
-    if _active is not None:
-        with _active.stage(name):
+    active = _active.get()
+    if active is not None:
+        with active.stage(name):
             yield
         return
     if _quiet():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
 from typing import Literal, Optional
 
@@ -17,16 +17,6 @@ STATUS_TEXT = {
     "khong_co_so_lieu": "Chưa có số liệu",
     "khong_co_chi_tieu": "Không có chỉ tiêu",
 }
-
-# Dossier-based indicators (`source: tthc`) the dossier logs can give (figures.md,
-# "Indicator values from the same window"); plan.yaml refuses any other code
-# with `source: tthc`, the aggregate computes exactly these.
-TTHC_RATIOS = ("TTHC-02", "TTHC-03", "TTHC-05", "TTHC-07", "TTHC-08", "TTHC-09")
-
-STAT_KEYS = (
-    "received", "carried_over", "total", "online", "direct", "postal",
-    "resolved", "early", "on_time", "late", "pending", "pending_in_time", "pending_overdue",
-)
 
 
 @dataclass(frozen=True)
@@ -44,6 +34,10 @@ class DossierStats:
     pending: int = 0
     pending_in_time: int = 0
     pending_overdue: int = 0
+
+
+# The statistics' names in DossierStats' order (figures.json, aggregate's table).
+STAT_KEYS = tuple(f.name for f in fields(DossierStats))
 
 
 @dataclass(frozen=True)

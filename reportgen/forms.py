@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
+import re
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -35,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .periods import PERIOD_NAME
 from .plan import Plan
 from .records import PROGRESS_TEXT
+from .render.zip_writer import normalized_zip
 
 HINT_TASK = "Nội dung nhiệm vụ (tham khảo)"
 HINT_NAME = "Tên chỉ tiêu (tham khảo)"
@@ -71,10 +72,21 @@ def _list_validation(ws, formula: str, ref: str, title: str, allow_blank: bool =
 
 
 def build_form(plan: Plan, period: str, code: str) -> bytes:
-    dept = plan.department(code)
+    """One department's blank workbook, as deterministic .xlsx bytes."""
     wb = Workbook()
-    # --- Thông tin
-    ws = wb.active
+    _info_sheet(wb.active, plan, period, code)
+    lists = _Lists(wb, plan)
+    _results_sheet(wb.create_sheet("Kết quả"), plan, code, lists)
+    _figures_sheet(wb.create_sheet("Số liệu"), lists)
+    _text_sheets(wb)
+    wb.move_sheet("Danh mục", offset=len(wb.sheetnames))
+    wb.active = 0
+    return _save(wb, plan, period, code)
+
+
+def _info_sheet(ws, plan: Plan, period: str, code: str) -> None:
+    """Thông tin: Đơn vị, Kỳ báo cáo, Năm filled in; Ngày gửi a validated date."""
+    dept = plan.department(code)
     ws.title = "Thông tin"
     rows = [("Đơn vị", code), ("Kỳ báo cáo", PERIOD_NAME[period]), ("Năm", plan.year), ("Ngày gửi", None),
             ("Người lập", None), ("Điện thoại", None)]
@@ -97,23 +109,29 @@ def build_form(plan: Plan, period: str, code: str) -> bytes:
     ws.column_dimensions["B"].width = 24
     ws.column_dimensions["C"].width = 50
 
-    # --- Danh mục (hidden lists for the drop-downs)
-    lists = wb.create_sheet("Danh mục")
-    task_codes = [t.code for t in plan.tasks]
-    ind = [i for i in plan.indicators if i.source == "submissions"]
-    columns = {"A": ["Mã nhiệm vụ"] + task_codes, "B": ["Mã chỉ tiêu"] + [i.code for i in ind],
-               "C": ["Tiến độ"] + list(PROGRESS_TEXT.values()), "D": ["Có/Không"] + ["Có", "Không"],
-               "E": ["Lĩnh vực"] + [str(a) for a in range(1, 9)]}
-    for col, values in columns.items():
-        for r, v in enumerate(values, start=1):
-            lists[f"{col}{r}"] = v
-    lists.sheet_state = "hidden"
 
-    def ref(col: str) -> str:
-        return f"'Danh mục'!${col}$2:${col}${max(2, len(columns[col]))}"
+class _Lists:
+    """Danh mục: the hidden sheet that feeds the drop-down lists."""
 
-    # --- Kết quả
-    ws = wb.create_sheet("Kết quả")
+    def __init__(self, wb, plan: Plan):
+        self.task_codes = [t.code for t in plan.tasks]
+        self.indicators = [i for i in plan.indicators if i.source == "submissions"]
+        self.columns = {"A": ["Mã nhiệm vụ"] + self.task_codes, "B": ["Mã chỉ tiêu"] + [i.code for i in self.indicators],
+                        "C": ["Tiến độ"] + list(PROGRESS_TEXT.values()), "D": ["Có/Không"] + ["Có", "Không"],
+                        "E": ["Lĩnh vực"] + [str(a) for a in range(1, 9)]}
+        self.plan = plan
+        lists = wb.create_sheet("Danh mục")
+        for col, values in self.columns.items():
+            for r, v in enumerate(values, start=1):
+                lists[f"{col}{r}"] = v
+        lists.sheet_state = "hidden"
+
+    def ref(self, col: str) -> str:
+        return f"'Danh mục'!${col}$2:${col}${max(2, len(self.columns[col]))}"
+
+
+def _results_sheet(ws, plan: Plan, code: str, lists: _Lists) -> None:
+    """Kết quả: the department's tasks pre-listed, drop-downs for the coded columns."""
     _header(ws, ["Lĩnh vực", "Mã nhiệm vụ", "Kết quả thực hiện", "Tiến độ", "Ghi chú", HINT_TASK],
             [10, 14, 60, 18, 24, 60], hints=1)
     for task in (t for t in plan.tasks if t.owner == code):
@@ -127,15 +145,16 @@ def build_form(plan: Plan, period: str, code: str) -> bytes:
                              error="Lĩnh vực là số từ 1 đến 8 (1 chỉ đạo điều hành ... 8 đánh giá tác động).")
     area_dv.add(f"A2:A{_ROWS}")
     ws.add_data_validation(area_dv)
-    if task_codes:
-        _list_validation(ws, ref("A"), f"B2:B{_ROWS}", "Mã nhiệm vụ")
-    _list_validation(ws, ref("C"), f"D2:D{_ROWS}", "Tiến độ")
+    if lists.task_codes:
+        _list_validation(ws, lists.ref("A"), f"B2:B{_ROWS}", "Mã nhiệm vụ")
+    _list_validation(ws, lists.ref("C"), f"D2:D{_ROWS}", "Tiến độ")
 
-    # --- Số liệu
-    ws = wb.create_sheet("Số liệu")
+
+def _figures_sheet(ws, lists: _Lists) -> None:
+    """Số liệu: every `source: submissions` indicator pre-listed with how to fill it."""
     _header(ws, ["Mã chỉ tiêu", "Giá trị", "Mẫu số", "Ghi chú", HINT_NAME, HINT_HOW], [14, 12, 12, 24, 70, 40],
             hints=2)
-    for i in ind:
+    for i in lists.indicators:
         ws.append([i.code, None, None, None, i.name, _HOW[i.unit]])
         row = ws.max_row
         ws.cell(row, 5).alignment = _WRAP
@@ -143,22 +162,26 @@ def build_form(plan: Plan, period: str, code: str) -> bytes:
         ws.cell(row, 5).font = _HINT_FONT
         ws.cell(row, 6).font = _HINT_FONT
         if i.unit == "bool":
-            _list_validation(ws, ref("D"), f"B{row}", "Có/Không")
-    _list_validation(ws, ref("B"), f"A2:A{_ROWS}", "Mã chỉ tiêu")
+            _list_validation(ws, lists.ref("D"), f"B{row}", "Có/Không")
+    _list_validation(ws, lists.ref("B"), f"A2:A{_ROWS}", "Mã chỉ tiêu")
     num_dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                             showErrorMessage=True, errorTitle="Mẫu số", error="Mẫu số là một số không âm.")
     num_dv.add(f"C2:C{_ROWS}")
     ws.add_data_validation(num_dv)
 
-    # --- text sheets
+
+def _text_sheets(wb) -> None:
+    """Tồn tại, hạn chế; Kiến nghị; Phương hướng: headers only."""
     ws = wb.create_sheet("Tồn tại, hạn chế")
     _header(ws, ["Nội dung", "Nguyên nhân"], [70, 50])
     for name in ("Kiến nghị", "Phương hướng"):
         ws = wb.create_sheet(name)
         _header(ws, ["Nội dung"], [100])
-    wb.move_sheet("Danh mục", offset=len(wb.sheetnames))
-    wb.active = 0
 
+
+def _save(wb, plan: Plan, period: str, code: str) -> bytes:
+    """The workbook's bytes with fixed document dates (1 January of the plan's
+    year) and fixed zip entries (render.zip_writer)."""
     stamp = dt.datetime(plan.year, 1, 1)
     wb.properties.creator = "reportgen"
     wb.properties.lastModifiedBy = "reportgen"
@@ -167,27 +190,15 @@ def build_form(plan: Plan, period: str, code: str) -> bytes:
     wb.properties.modified = stamp
     buf = io.BytesIO()
     wb.save(buf)
-    return _deterministic_zip(buf.getvalue(), stamp)
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 
+    def fixed_modified(name: str, content: bytes) -> bytes:
+        # openpyxl writes the time of saving as dcterms:modified, whatever was set
+        if name != "docProps/core.xml":
+            return content
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + iso + rb"\g<2>", content)
 
-def _deterministic_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """The same workbook bytes every run: fixed entry times and a fixed modified date."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    when = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                import re
-
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + iso.encode() + rb"\g<2>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=when)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, content)
-    return out.getvalue()
+    return normalized_zip(buf.getvalue(), fixed_modified)
 
 
 def build_forms(plan: Plan, period: str) -> dict[str, bytes]:

@@ -89,11 +89,7 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
 
     year, folder = year_folder(inputs, year)
     plan = load_year_plan(folder, year)
-    if period not in plan.periods:
-        raise InputError([Problem(
-            f"plan.yaml không có khoảng thời gian chốt số liệu cho kỳ «{period}»",
-            expected=f"khóa periods.{period} với start, end, due_before",
-        )])
+    plan.window(period)  # before reading any file: a period the plan has no window for
     with console.stage(STAGES[0]):
         intake = read_inputs(folder, plan)
         last_year, last_year_warnings = _last_year(inputs, year)

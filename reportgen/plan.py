@@ -9,6 +9,7 @@ A typo gets a Vietnamese message naming the key's path and its line in the file.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 from decimal import Decimal
@@ -20,12 +21,20 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .diagnostics import InputError, Location, Problem
-from .figures import TTHC_RATIOS
+from . import vi_format
 from .periods import PERIODS
 
 Unit = Literal["rate", "count", "bool"]
 Op = Literal[">=", ">", "<=", "<", "=="]
 Source = Literal["tthc", "submissions"]
+
+# What each `op` means: a figure meets its target when OPS[op](figure, target).
+OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+
+# Dossier-based indicators (`source: tthc`) the dossier logs can give (figures.md,
+# "Indicator values from the same window"): a plan.yaml with any other code as
+# `source: tthc` is refused; aggregate.dossiers computes exactly these.
+TTHC_RATIOS = ("TTHC-02", "TTHC-03", "TTHC-05", "TTHC-07", "TTHC-08", "TTHC-09")
 
 
 class _Model(BaseModel):
@@ -51,11 +60,12 @@ class Organization(_Model):
 
     @property
     def short(self) -> str:
+        """The short name in running text: short_name, else the kind of agency
+        its name starts with ("Ủy ban", "Sở", "Ban"), by the same rule whether
+        the name in text is given or derived."""
         if self.short_name:
             return self.short_name
-        if self.name_in_text:
-            return self.name_in_text.split()[0]
-        return _name_in_text(self.name, self.place)[1]
+        return _short_name(self.text_name)
 
 
 # Kinds of agency (loại hình cơ quan, tổ chức) an agency's name starts with, longest
@@ -78,6 +88,19 @@ _ACRONYMS = ("UBND", "HĐND", "CNTT")  # kept in capitals
 _FIELD_SEPARATORS = re.compile(r"(\s+và\s+|\s*,\s*|\s+-\s+)")
 
 
+def _kind(lower: str) -> tuple[str, str] | None:
+    """(kind, its short form) the lower-case name starts with, or None."""
+    return next(((k, short) for k, short in _AGENCY_KINDS if lower == k or lower.startswith(k + " ")), None)
+
+
+def _short_name(text_name: str) -> str:
+    """The short form of a name in running text: its kind ("Ủy ban nhân dân
+    huyện Gia Lâm" -> "Ủy ban"), else its first word."""
+    words = text_name.split()
+    kind = _kind(" ".join(words).lower())
+    return kind[1] if kind else (words[0] if words else text_name)
+
+
 def _name_in_text(name: str, place: str) -> tuple[str, str]:
     """(name in running text, short name) derived from the header's capitals, by
     Nghị định 30's rule for names of agencies: capital first letters for the kind
@@ -91,10 +114,10 @@ def _name_in_text(name: str, place: str) -> tuple[str, str]:
     place = " ".join(place.split())
     if place and lower.endswith(" " + place.lower()) and len(place) < len(words):
         lower, tail = lower[: -len(place) - 1], " " + place
-    kind = next(((k, short) for k, short in _AGENCY_KINDS if lower == k or lower.startswith(k + " ")), None)
+    kind = _kind(lower)
     if kind is None:
         text = lower[:1].upper() + lower[1:]
-        return text + tail, (text + tail).split()[0]
+        return text + tail, _short_name(text + tail)
     prefix, short = kind
     rest = lower[len(prefix):].strip()
     if prefix in _FIELD_LIST_KINDS:
@@ -321,15 +344,13 @@ _CONTEXT_NAMES = {
 def format_target(indicator: "Indicator") -> str:
     """An indicator's target as the plan writes it: rates "100%", "30%";
     counts 1 to 9 with two digits ("02 hoạt động"), zero as "0" (never "00")."""
-    from .compose import vi_format
-
     if indicator.target is None or isinstance(indicator.target, bool):
         raise ValueError(f"chỉ tiêu {indicator.code} không có mục tiêu bằng số")
     if indicator.unit == "rate":
         return vi_format.percent(Fraction(indicator.target))
     value = indicator.target
     if value == int(value) and 1 <= value < 10:
-        return f"{int(value):02d}"
+        return vi_format.padded(int(value))
     return vi_format.number(value)
 
 
@@ -396,18 +417,14 @@ class Plan(_Model):
 
     @model_validator(mode="after")
     def _placeholders(self):
-        """Every {…} of plan_text and of the tasks' text names something known;
-        the tasks' {CODE} are filled here, so everyone downstream (forms,
-        reports) reads the final text. Errors carry the key's path."""
+        """Every {…} of plan_text and of the tasks' text names something known.
+        Errors carry the key's path. (Filling them is a step of its own after
+        validation: `with_placeholders_filled`.)"""
         from pydantic_core import PydanticCustomError
 
-        targets: dict[str, str] = {}
-        unusable: dict[str, str] = {}
-        for ind in self.indicators:
-            try:
-                targets[ind.code] = format_target(ind)
-            except ValueError:
-                unusable[ind.code] = "không có mục tiêu bằng số (target) để điền"
+        targets = self.placeholder_values()
+        unusable = {ind.code: "không có mục tiêu bằng số (target) để điền"
+                    for ind in self.indicators if ind.code not in targets}
         errors = []
 
         def check(text: str, loc: tuple, context: set[str]) -> None:
@@ -444,15 +461,42 @@ class Plan(_Model):
             check(task.text, ("tasks", i, "text"), set())
         if errors:
             raise ValidationError.from_exception_data("Plan", errors)
-        values = {**targets, "year": str(self.year)}
+        return self
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Plan":
+        """Validate plan.yaml's data, then fill the tasks' placeholders."""
+        return cls.model_validate(data).with_placeholders_filled()
+
+    def placeholder_values(self) -> dict[str, str]:
+        """What {name} stands for in plan text: "year", and each indicator with a
+        number as target by its code ("TTHC-02" -> "100%", "TC-01" -> "02")."""
+        values = {"year": str(self.year)}
+        for ind in self.indicators:
+            if ind.target is not None and not isinstance(ind.target, bool):
+                values[ind.code] = format_target(ind)
+        return values
+
+    def with_placeholders_filled(self) -> "Plan":
+        """The plan with each task's {CODE} and {year} filled in, so everyone
+        downstream (forms, reports, the plan's appendix) reads the final text."""
+        values = self.placeholder_values()
         filled = [
             task.model_copy(update={"text": fill_placeholders(task.text, values)}) if "{" in task.text else task
             for task in self.tasks
         ]
-        object.__setattr__(self, "tasks", filled)
-        return self
+        return self.model_copy(update={"tasks": filled})
 
     # lookups
+    def window(self, period: str) -> Window:
+        """The data cut-off window of `period`; an input error when the plan has none."""
+        if period not in self.periods:
+            raise InputError([Problem(
+                f"plan.yaml không có khoảng thời gian chốt số liệu cho kỳ «{period}»",
+                expected=f"khóa periods.{period} với start, end, due_before",
+            )])
+        return self.periods[period]
+
     def department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
 
@@ -546,7 +590,7 @@ def load_plan(path: Path) -> Plan:
     if not isinstance(data, dict):
         raise InputError([Problem("tệp kế hoạch phải là một bảng khóa: giá trị", Location(file=where))])
     try:
-        return Plan.model_validate(data)
+        return Plan.from_data(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

@@ -228,12 +228,25 @@ def test_target_point_three_is_exact_not_float():
     assert build_period(plan, Intake(subs, empty_dossiers()), "6m").figures.current.indicators["CDDH-02"].status == "dat"
 
 
-def test_unknown_indicator_rows_are_warned_not_counted():
+def test_reported_dossier_indicator_rows_are_warned_not_counted():
+    """A code not in the plan never reaches aggregation (intake refuses it,
+    test_intake_faults); a department's row for a dossier indicator does, and is
+    left out with a warning."""
     plan = make_plan()
-    subs = [sub("vp.xlsx", "VP", D(2024, 6, 1), rows=[row("ZZ-01", 1), row("TTHC-02", 1, 1)])]
+    subs = [sub("vp.xlsx", "VP", D(2024, 6, 1), rows=[row("TTHC-02", 1, 1)])]
     report = build_period(plan, Intake(subs, empty_dossiers()), "6m")
-    assert {p.code for p in report.warnings} == {"unknown_indicator", "tthc_indicator_reported"}
+    assert {p.code for p in report.warnings} == {"tthc_indicator_reported"}
     assert report.figures.current.indicators["TTHC-02"].value is None
+
+
+def test_dossier_figures_give_every_tthc_code_the_plan_accepts():
+    """plan.TTHC_RATIOS (what plan.yaml accepts as `source: tthc`) and the ratios
+    aggregate.dossiers computes are the same list."""
+    from reportgen.aggregate.dossiers import dossier_figures, prepare_dossiers
+    from reportgen.plan import TTHC_RATIOS
+
+    figures = dossier_figures(prepare_dossiers(empty_dossiers(), ["VP"]), D(2024, 1, 1), D(2024, 6, 30))
+    assert tuple(figures.ratios) == TTHC_RATIOS
 
 
 # --- figures.json -------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, SAMPLE_INPUTS, docx_text, pdf_text, run_cli
 
-from reportgen.compose import vi_format
+from reportgen import vi_format
 
 
 def _expected_files(folder: Path, year: int, period: str) -> dict[str, Path]:
@@ -29,8 +29,7 @@ def _expected_files(folder: Path, year: int, period: str) -> dict[str, Path]:
 
 def test_sample_6m_writes_the_contract_files_that_agree(sample_report_6m: Path):
     files = _expected_files(sample_report_6m, 2024, "6m")
-    for path in files.values():
-        assert path.is_file() and path.stat().st_size > 0, path
+    assert sorted(p.name for p in sample_report_6m.iterdir()) == sorted(p.name for p in files.values())
     figures = json.loads(files["figures"].read_text(encoding="utf-8"))
     assert figures["year"] == 2024 and figures["period"] == "6m"
     assert figures["window"] == {"start": "2023-12-10", "end": "2024-06-09"}
@@ -50,6 +49,9 @@ def test_sample_6m_writes_the_contract_files_that_agree(sample_report_6m: Path):
         assert vi_format.number(tthc["received"]) in document
         assert vi_format.number(tthc["resolved"]) in document
         assert "{{" not in document and "{%" not in document and "None" not in document
+    review = files["review"].read_text(encoding="utf-8")
+    assert "báo cáo CCHC 6 tháng đầu năm 2024" in review and "Chưa gửi báo cáo" in review
+    assert all(f"<td>{code}</td>" in review for code in figures["submissions"]["missing"])
     # the sample's deliberate conditions reach the figures
     subs = figures["submissions"]
     assert subs["missing"], "the sample has a department missing in 6m"
@@ -74,7 +76,9 @@ def test_every_period_renders(tmp_path: Path, period: str, phrase: str):
 def test_vietnamese_period_spelling_is_accepted(tmp_path: Path):
     proc = run_cli("report", "--period", "quy1", "--year", "2024", "--inputs", str(SAMPLE_INPUTS), "--outputs", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "2024" / "q1" / "BC-CCHC-2024-q1.docx").is_file()
+    files = _expected_files(tmp_path / "2024" / "q1", 2024, "q1")
+    assert json.loads(files["figures"].read_text(encoding="utf-8"))["period"] == "q1"
+    assert "quý I năm 2024" in " ".join(docx_text(files["docx"]).split())
 
 
 def test_minimal_plan_of_another_agency_renders_a_complete_report(tmp_path: Path):

@@ -3,6 +3,7 @@ report to PDF without complaint, and the pages match the archive PDF's."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,13 +12,17 @@ import pytest
 from pypdf import PdfReader
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+MISSING = "LibreOffice is not installed (bash tools/ensure-system.sh, or apt-get install libreoffice-writer-nogui)"
 
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"
-)
+# On a developer's machine without LibreOffice the test is skipped (and -rs says
+# so); in CI (CI set) it must run: tools/ensure-system.sh installs LibreOffice
+# before the tests, so its absence is a failure there, never a silent skip.
+pytestmark = pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"), reason=MISSING)
 
 
 def test_libreoffice_converts_the_report_like_the_archive_pdf(sample_report_6m: Path, tmp_path: Path):
+    if SOFFICE is None:
+        pytest.fail(f"CI: {MISSING}")
     source = sample_report_6m / "BC-CCHC-2024-6m.docx"
     proc = subprocess.run(
         [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",

@@ -107,3 +107,20 @@ def test_subject_phrases():
     assert subject_phrase("6m", 2024) == "6 tháng đầu năm 2024"
     assert subject_phrase("q3", 2024) == "quý III năm 2024"
     assert subject_phrase("year", 2024) == "năm 2024"
+
+
+def test_validation_checks_placeholders_and_filling_is_a_step_of_its_own():
+    """Validating never rewrites the data; load_plan (Plan.from_data) fills the
+    tasks' {CODE} and {year} after it."""
+    import yaml
+
+    from reportgen.plan import Plan
+
+    data = yaml.safe_load(MINIMAL_PLAN.read_text(encoding="utf-8"))
+    data["tasks"] = [{"code": "NV-01", "area": 2, "text": "Ít nhất {TC-01} hoạt động năm {year}"}]
+    validated = Plan.model_validate(data)
+    assert validated.tasks[0].text == "Ít nhất {TC-01} hoạt động năm {year}"
+    filled = Plan.from_data(data)
+    assert filled.tasks[0].text == "Ít nhất 01 hoạt động năm 2025"
+    assert validated.with_placeholders_filled() == filled
+    assert validated.tasks[0].text == "Ít nhất {TC-01} hoạt động năm {year}"  # unchanged

@@ -16,7 +16,7 @@ from pdf_checks import TEMPLATE_LEFTOVERS, inspect_pdf, pdfa_problems, squash  #
 from reportgen.compose.model import Header, Paragraph  # noqa: E402
 from reportgen.diagnostics import ReportgenError  # noqa: E402
 from reportgen.render import fonts, pdf  # noqa: E402
-from reportgen.render.pdf_sample import DIACRITICS, DIACRITICS_UPPER, TRICKY, sample_document  # noqa: E402
+from sample_document import DIACRITICS, DIACRITICS_UPPER, TRICKY, sample_document  # noqa: E402
 
 LONG = 60  # departments in Phụ lục II: several landscape pages
 FIGURES = json.dumps({"period": "6m", "year": 2024, "note": "số liệu", "rate": 0.891},
@@ -210,11 +210,29 @@ def test_no_parent_agency_and_long_signature(doc):
 def test_missing_font_is_a_clear_vietnamese_error(monkeypatch):
     monkeypatch.setattr(fonts, "_faces_from_fc_list", lambda _: {"DejaVu Serif": set(fonts._FACES)})
     monkeypatch.setattr(fonts, "_faces_from_files", lambda: {})
-    fonts.find_family.cache_clear()
+    with pytest.raises(ReportgenError) as err:
+        fonts.find_family()
+    assert "fonts-liberation2" in str(err.value)
+    assert "phông" in str(err.value)
+
+
+def test_font_and_log_level_leave_no_state_behind(monkeypatch):
+    """The font is looked up on each call (no cache a test or a long-running
+    process must clear), and a render gives WeasyPrint's logger its level back."""
+    import logging
+
+    found = fonts.find_family()
+    monkeypatch.setattr(fonts, "_faces_from_fc_list", lambda _: {"Tinos": set(fonts._FACES)})
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: "/usr/bin/fc-list")
+    assert fonts.find_family() == "Tinos"
+    monkeypatch.undo()
+    assert fonts.find_family() == found
+
+    logger = logging.getLogger("weasyprint")
+    before = logger.level
+    logger.setLevel(logging.INFO)
     try:
-        with pytest.raises(ReportgenError) as err:
-            fonts.find_family()
-        assert "fonts-liberation2" in str(err.value)
-        assert "phông" in str(err.value)
+        pdf.render_pdf(sample_document(1, kinh_gui=False))
+        assert logger.level == logging.INFO
     finally:
-        fonts.find_family.cache_clear()
+        logger.setLevel(before)

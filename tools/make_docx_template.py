@@ -640,7 +640,7 @@ def build(out: Path = OUT) -> Path:
     cp.created = cp.modified = datetime(1980, 1, 1, tzinfo=timezone.utc)
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    from reportgen.render.docx_layout import normalized_zip
+    from reportgen.render.zip_writer import normalized_zip
     import io
     buf = io.BytesIO()
     doc.save(buf)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..diagnostics import InputError, Location, Problem
+from ..diagnostics import Location, Problem
 from ..figures import Figures, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import previous_period
 from ..plan import Plan
 from ..records import Intake, Submission
-from ..figures import TTHC_RATIOS
 from .dossiers import DossierArrays, DossierFigures, dossier_figures, prepare_dossiers
 from .indicators import judge, submission_indicator, tthc_indicator
 from .submissions import SubmissionSelection, select_submissions
@@ -40,20 +39,14 @@ def indicator_results(
     plan: Plan, counted: list[Submission], dossiers: DossierFigures
 ) -> tuple[dict[str, IndicatorResult], list[Problem]]:
     """Every indicator of the plan, in plan order, with the warnings about rows
-    that cannot be used (a code not in the plan, a row for a dossier indicator)."""
+    that cannot be used (a department's row for a dossier indicator)."""
     warnings: list[Problem] = []
     rows = defaultdict(list)
     indicators = {ind.code: ind for ind in plan.indicators}
     for sub in counted:
         for row in sub.indicators:
-            ind = indicators.get(row.code)
-            if ind is None:
-                warnings.append(Problem(
-                    f"mã chỉ tiêu «{row.code}» không có trong kế hoạch: không được tính",
-                    row.where if row.where.file else Location(file=sub.file, sheet="Số liệu"),
-                    found=row.code, code="unknown_indicator",
-                ))
-            elif ind.source != "submissions":
+            ind = indicators[row.code]  # intake refuses a code that is not the plan's
+            if ind.source != "submissions":
                 warnings.append(Problem(
                     f"chỉ tiêu «{row.code}» được tính từ sổ theo dõi hồ sơ TTHC, "
                     "số liệu phòng, đơn vị tự báo cáo không được dùng",
@@ -67,14 +60,8 @@ def indicator_results(
         if ind.source == "submissions":
             results[ind.code] = submission_indicator(ind, rows.get(ind.code, ()))
         else:
-            ratio = dossiers.ratios.get(ind.code)
-            if ratio is None:
-                warnings.append(Problem(
-                    f"chỉ tiêu «{ind.code}» có source: tthc nhưng không tính được từ sổ theo dõi hồ sơ "
-                    f"(chỉ tính được: {', '.join(TTHC_RATIOS)}): để trống",
-                    code="tthc_indicator_unknown",
-                ))
-            results[ind.code] = tthc_indicator(ind, ratio)
+            # plan.yaml refuses a `source: tthc` code the dossier logs do not give
+            results[ind.code] = tthc_indicator(ind, dossiers.ratios[ind.code])
     return results, warnings
 
 
@@ -84,12 +71,7 @@ def period_figures(
     """The figures of one period of `plan`'s year: (figures, the selection of
     submissions, every warning of aggregation). `dossiers` is intake.dossiers
     already prepared (shared between the windows of the same intake)."""
-    if period not in plan.periods:
-        raise InputError([Problem(
-            f"plan.yaml không có khoảng thời gian chốt số liệu cho kỳ «{period}»",
-            expected=f"khóa periods.{period} với start, end, due_before",
-        )])
-    window = plan.periods[period]
+    window = plan.window(period)
     if dossiers is None:
         dossiers = prepare_dossiers(intake.dossiers, plan.department_codes)
     selection = select_submissions(plan, intake.submissions, period, year=plan.year)

@@ -37,7 +37,7 @@ _EPOCH = dt.date(1970, 1, 1)
 # TTHC-02 (early + on_time) / resolved; TTHC-03 digitised / received;
 # TTHC-05 fee paid online / received with a fee; TTHC-07 satisfied / resolved rated;
 # TTHC-08 data reused / received; TTHC-09 online / received. The codes are
-# figures.TTHC_RATIOS (plan.yaml is checked against them).
+# plan.TTHC_RATIOS (plan.yaml is checked against them).
 
 
 def day_number(value: dt.date) -> int:

@@ -6,7 +6,7 @@ submission's rows for the code:
 - rate: Σ numerators / Σ denominators; no rows or Σ denominators = 0: no data.
 - bool: True when every row is true, False when any is false; no rows: no data.
 
-Dossier indicators (`source: tthc`) come from dossiers.TTHC_RATIOS.
+Dossier indicators (`source: tthc`, plan.TTHC_RATIOS) come from dossiers.dossier_figures.
 
 Judging is exact: Fractions against the target as written (0.3 is 3/10); a bool
 against a bool with the op (normally ==). No target: khong_co_chi_tieu. No data:
@@ -15,16 +15,12 @@ khong_co_so_lieu.
 
 from __future__ import annotations
 
-import operator
 from fractions import Fraction
 from typing import Iterable
 
 from ..figures import IndicatorResult, Status
-from ..plan import Indicator
+from ..plan import OPS, Indicator
 from ..records import IndicatorRow
-
-OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
-
 
 def exact(value) -> int | Fraction:
     """A number as an int when whole, else a Fraction (bools as 0/1)."""
@@ -98,16 +94,9 @@ def submission_indicator(indicator: Indicator, rows: Iterable[IndicatorRow]) -> 
     return rate_result(indicator, numerator, denominator)
 
 
-def tthc_indicator(indicator: Indicator, ratio: tuple[int, int] | None) -> IndicatorResult:
-    """A dossier-based indicator from (numerator, denominator) of the window;
-    None when the code is not one the dossier logs can give."""
-    if ratio is None:
-        if indicator.unit == "rate":
-            return rate_result(indicator, None, None)
-        return _result(indicator, None)
+def tthc_indicator(indicator: Indicator, ratio: tuple[int, int]) -> IndicatorResult:
+    """A dossier-based indicator from (numerator, denominator) of the window."""
     numerator, denominator = ratio
     if indicator.unit == "count":  # a plan that counts rather than rates: the numerator
         return _result(indicator, int(numerator))
-    if indicator.unit == "bool":
-        return _result(indicator, None)
     return rate_result(indicator, numerator, denominator)

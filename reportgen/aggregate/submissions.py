@@ -2,6 +2,7 @@
 
 - Only submissions whose (year, period) are the report's count; the others are
   left out, listed in SubmissionStatus.other_period, each with a warning.
+- Every submission's department is one of the plan's: intake refuses any other.
 - Two (or more) for the same department: the latest `Ngày gửi` counts, the others
   are superseded (a warning each). The same `Ngày gửi` twice is an intake error;
   here it does not crash: the last by file name counts, with a warning.
@@ -15,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import vi_format
 from ..diagnostics import Location, Problem
 from ..figures import LateSubmission, SubmissionStatus, SupersededSubmission
 from ..periods import PERIOD_NAME
@@ -30,12 +32,6 @@ class SubmissionSelection:
     counted: list[Submission]
     status: SubmissionStatus
     warnings: list[Problem] = field(default_factory=list)
-
-
-def vi_date(value: dt.date) -> str:
-    """d/m/yyyy with Nghị định 30's leading zeros (days below 10, months 1 and 2)."""
-    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
-    return f"{value.day:02d}/{month}/{value.year}"
 
 
 def as_date(value) -> dt.date:
@@ -58,7 +54,6 @@ def select_submissions(plan: Plan, submissions: list[Submission], period: str, *
     year = plan.year if year is None else year
     due_before = plan.periods[period].due_before
     departments = plan.department_codes
-    known = set(departments)
     warnings: list[Problem] = []
 
     def who(code: str) -> str:
@@ -77,15 +72,6 @@ def select_submissions(plan: Plan, submissions: list[Submission], period: str, *
                 code="other_period",
             ))
             continue
-        if sub.department not in known:  # an intake error; never counted here
-            warnings.append(Problem(
-                f"mã phòng, đơn vị «{sub.department}» không có trong kế hoạch: báo cáo không được tính",
-                Location(file=sub.file),
-                found=sub.department,
-                expected="một mã trong departments của plan.yaml: " + ", ".join(departments),
-                code="unknown_department",
-            ))
-            continue
         by_department.setdefault(sub.department, []).append(sub)
 
     counted: dict[str, Submission] = {}
@@ -99,14 +85,14 @@ def select_submissions(plan: Plan, submissions: list[Submission], period: str, *
             superseded.append(SupersededSubmission(code, old.file, old_on, winner.file, new_on))
             if old_on == new_on:
                 message = (
-                    f"{who(code)} có hai báo cáo kỳ {_period_text(period, year)} cùng ngày gửi {vi_date(new_on)}: "
+                    f"{who(code)} có hai báo cáo kỳ {_period_text(period, year)} cùng ngày gửi {vi_format.date(new_on)}: "
                     f"tạm tính bản «{_name(winner.file)}», bỏ bản «{_name(old.file)}»"
                 )
                 expected, tag = "chỉ giữ một bản (xóa bản thừa)", "duplicate_submission"
             else:
                 message = (
-                    f"{who(code)} gửi lại báo cáo kỳ {_period_text(period, year)}: bản gửi ngày {vi_date(new_on)} "
-                    f"(tệp «{_name(winner.file)}») thay cho bản gửi ngày {vi_date(old_on)}"
+                    f"{who(code)} gửi lại báo cáo kỳ {_period_text(period, year)}: bản gửi ngày {vi_format.date(new_on)} "
+                    f"(tệp «{_name(winner.file)}») thay cho bản gửi ngày {vi_format.date(old_on)}"
                 )
                 expected, tag = None, "superseded_submission"
             warnings.append(Problem(message, Location(file=old.file), expected=expected, code=tag))

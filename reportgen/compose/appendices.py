@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..figures import STATUS_TEXT, DossierStats, IndicatorResult, PeriodFigures
 from ..plan import Plan
-from . import vi_format
+from .. import vi_format
 from .common import department_name
 from .model import Appendix, DossierLine, DossierTable, IndicatorGroup, IndicatorLine, IndicatorTable
 from .sentences import target_text, value_text

@@ -14,7 +14,7 @@ import unicodedata
 from typing import Iterable, Optional
 
 from ..plan import Plan
-from . import vi_format
+from .. import vi_format
 from .model import Header, PageSetup, Signature
 
 # Names of the document types of Phụ lục III of Nghị định 30, as they read in
@@ -46,13 +46,8 @@ def place_date_line(plan: Plan, issue=None, *, draft_date: Optional[dt.date] = N
       ('Hải Dương, ngày      tháng 6 năm 2024');
     - draft without `draft_date`: day and month blank, the plan's year.
     """
-    place = plan.organization.place
-    if issue is not None:
-        return vi_format.date_line(place, issue.date)
-    if draft_date is not None:
-        return vi_format.date_line(place, month=draft_date.month, year=draft_date.year)
-    blank = vi_format.BLANK
-    return f"{place}, ngày{blank}tháng{blank}năm {plan.year}"
+    return vi_format.date_line(plan.organization.place, issue.date if issue is not None else None,
+                               month_of=draft_date, year=plan.year)
 
 
 def header(plan: Plan, type_code: str, issue=None, *, draft_date: Optional[dt.date] = None) -> Header:
@@ -74,23 +69,22 @@ def header(plan: Plan, type_code: str, issue=None, *, draft_date: Optional[dt.da
 
 
 def document_reference(plan: Plan, type_code: str, issue=None, *, draft_date: Optional[dt.date] = None,
-                       with_agency: bool = True) -> str:
+                       with_agency: bool = True, number=None, date: Optional[dt.date] = None) -> str:
     """'Báo cáo số 07/BC-KCN ngày 12/6/2024 của Ban Quản lý các khu công nghiệp'.
 
     A draft: 'Báo cáo số      /BC-KCN ngày      tháng 6 năm 2024 của ...' (blanks
     for the văn thư; month and year of `draft_date`, or blank month without it).
+    `number` and `date` may be given instead of `issue` (a document known by its
+    number or its date alone, as the plan's own in plan_document).
     Used for the appendix note "(Kèm theo ...)".
     """
     name = TYPE_NAMES.get(type_code, type_code)
-    symbol = f"{type_code}-{plan.organization.code}"
-    blank = vi_format.BLANK
     if issue is not None:
-        text = f"{name} số {issue.number:02d}/{symbol} ngày {vi_format.date(issue.date)}"
-    elif draft_date is not None:
-        month = f"{draft_date.month:02d}" if draft_date.month <= 2 else str(draft_date.month)
-        text = f"{name} số{blank}/{symbol} ngày{blank}tháng {month} năm {draft_date.year}"
-    else:
-        text = f"{name} số{blank}/{symbol} ngày{blank}tháng{blank}năm {plan.year}"
+        number, date = issue.number, issue.date
+    symbol = vi_format.symbol_number(number, type_code, plan.organization.code)
+    day = f"ngày {vi_format.date(date)}" if date is not None else vi_format.date_words(
+        month_of=draft_date, year=plan.year)
+    text = f"{name} số{'' if symbol.startswith(vi_format.BLANK) else ' '}{symbol} {day}"
     if with_agency:
         text += f" của {plan.organization.text_name}"
     return text
@@ -113,21 +107,15 @@ def kinh_gui(names: Iterable[str]) -> tuple[str, ...]:
       the last ending with '.'. Renderers put the label and the list side by side
       (the list's dashes aligned) or the list under the label.
 
-    Whatever punctuation or dash the plan typed is replaced.
+    Whatever punctuation or dash the plan typed is replaced (vi_format.list_item,
+    the same rule as Nơi nhận).
     """
-    cleaned = [_strip_item(n) for n in names if n and n.strip()]
-    cleaned = [n for n in cleaned if n]
+    cleaned = [t for t in (vi_format.list_item(n) for n in names) if t]
     if not cleaned:
         return ()
     if len(cleaned) == 1:
         return (f"Kính gửi: {cleaned[0]}",)
-    lines = [f"- {n};" for n in cleaned]
-    lines[-1] = lines[-1][:-1] + "."
-    return ("Kính gửi:", *lines)
-
-
-def _strip_item(text: str) -> str:
-    return nfc(text).strip().lstrip("-–+• ").rstrip(" ;.,").strip()
+    return ("Kính gửi:", *vi_format.list_lines(cleaned))
 
 
 # ---------------------------------------------------------------- signature, Nơi nhận, page
@@ -149,13 +137,13 @@ def recipients(plan: Plan, items: Optional[Iterable[str]] = None) -> tuple[str, 
     """
     source = plan.recipients if items is None else list(items)
     items = [r for r in source if r and r.strip()]
-    if not any(_strip_item(r).lower().startswith("lưu") for r in items):
+    if not any(vi_format.list_item(r).lower().startswith("lưu") for r in items):
         items.append("Lưu: VT")
     else:
         # the filing line goes last, whatever the order typed
-        filing = [r for r in items if _strip_item(r).lower().startswith("lưu")]
+        filing = [r for r in items if vi_format.list_item(r).lower().startswith("lưu")]
         items = [r for r in items if r not in filing] + filing[-1:]
-    return vi_format.recipients(items)
+    return vi_format.list_lines(items)
 
 
 def page_setup(plan: Plan) -> PageSetup:
@@ -229,13 +217,34 @@ def first_sentence(text: str | None) -> str:
     return t
 
 
-_STRONG = re.compile(r"\*\*(.+?)\*\*")
-_EM = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+# plan.yaml's emphasis: **bold**, *italic*. A star opens when a non-space follows
+# it and closes when a non-space precedes it, also inside a word ("a*b*c": b in
+# italic); stars that open or close nothing stay as typed ("5 * 3").
+_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=[^\s*])([^*]*?)(?<=[^\s*])\*")
+
+
+def emphasis(text: str | None) -> tuple[tuple[str, bool, bool], ...]:
+    """plan.yaml text as (text, bold, italic) pieces: the one parser of its
+    emphasis markup, for the plan's paragraphs (runs) and for plain text alike."""
+    text = text or ""
+    out: list[tuple[str, bool, bool]] = []
+    position = 0
+    for match in _EMPHASIS.finditer(text):
+        if match.start() > position:
+            out.append((text[position:match.start()], False, False))
+        if match.group(1) is not None:
+            out.append((match.group(1), True, False))
+        else:
+            out.append((match.group(2), False, True))
+        position = match.end()
+    if position < len(text):
+        out.append((text[position:], False, False))
+    return tuple(out)
 
 
 def plain(text: str | None) -> str:
     """Plan text without its **bold** / *italic* markers (plan.yaml's emphasis)."""
-    return _EM.sub(r"\1", _STRONG.sub(r"\1", text or ""))
+    return "".join(piece for piece, _, _ in emphasis(text))
 
 
 def capitalize_first(text: str) -> str:

@@ -34,20 +34,17 @@ there are no tasks.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from ..areas import PLAN_AREA_TITLES, area_title
 from ..diagnostics import InputError, Problem
 from ..periods import PERIODS
-from ..plan import Indicator, Plan, PlanText, ReportingSchedule, fill_placeholders, format_target
-from . import common, vi_format
+from ..plan import Indicator, Plan, PlanText, ReportingSchedule, fill_placeholders
+from .. import vi_format
+from . import common
 from .model import Appendix, Document, Header, Metadata, Paragraph, Run, TaskGroup, TaskLine, TaskTable
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
-
-# How a target reads after an indicator's name, by comparison.
-_OP_PHRASE = {">=": "từ {} trở lên", ">": "trên {}", "<=": "không quá {}", "<": "dưới {}", "==": "{}"}
 
 DEFAULT_IMPLEMENTATION = (
     "Các phòng, đơn vị căn cứ nội dung của Kế hoạch này xây dựng biện pháp triển khai thực hiện "
@@ -115,20 +112,9 @@ def _header(plan: Plan, text: PlanText) -> Header:
     Issued (plan_document.number / date filled in): 'Số: 125/KH-KCN', the full date."""
     ref = plan.plan_document
     head = common.header(plan, "KH", draft_date=draft_date(plan))
-    number, place_date = head.number, head.place_date
-    if _issued_number(plan):
-        number = f"Số: {_issued_number(plan)}"
-    if ref.date:
-        place_date = vi_format.date_line(plan.organization.place, ref.date)
+    number = vi_format.document_number("KH", plan.organization.code, ref.number)
+    place_date = vi_format.date_line(plan.organization.place, ref.date, month_of=draft_date(plan))
     return Header(parent=head.parent, agency=head.agency, number=number, place_date=place_date)
-
-
-def _issued_number(plan: Plan) -> str | None:
-    """plan_document.number as the plan shows it: '7' -> '07/KH-KCN', '125/KH-KCN' as typed."""
-    raw = (plan.plan_document.number or "").strip()
-    if not raw:
-        return None
-    return f"{int(raw):02d}/KH-{plan.organization.code}" if raw.isdigit() else raw
 
 
 # ---------------------------------------------------------------- sections
@@ -238,20 +224,9 @@ def appendix_note(plan: Plan) -> str:
     for a draft, as the report's notes (common.appendix_note); the number and
     the date of plan_document where given ('số 125/KH-KCN ngày 27/12/2023')."""
     ref = plan.plan_document
-    number = _issued_number(plan)
-    if number is None and ref.date is None:
-        return common.appendix_note(plan, "KH", draft_date=draft_date(plan))
-    blank = vi_format.BLANK
-    number = number or f"{blank}/KH-{plan.organization.code}"
-    if ref.date is not None:
-        day = vi_format.date(ref.date)
-    else:
-        draft = draft_date(plan)
-        month = f"{draft.month:02d}" if draft.month <= 2 else str(draft.month)
-        day = f"{blank}tháng {month} năm {draft.year}"
-    sep = "" if number.startswith(blank) else " "
-    day_sep = "" if day.startswith(blank) else " "
-    return f"(Kèm theo Kế hoạch số{sep}{number} ngày{day_sep}{day} của {plan.organization.text_name})"
+    reference = common.document_reference(plan, "KH", draft_date=draft_date(plan), number=ref.number,
+                                           date=ref.date)
+    return f"(Kèm theo {reference})"
 
 
 def _implementation(plan: Plan, text: PlanText, values: dict[str, str]) -> list[Paragraph]:
@@ -333,36 +308,21 @@ def _target_sentence(indicator: Indicator, values: dict[str, str]) -> str:
     name = indicator.name.strip().rstrip(".")
     if isinstance(indicator.target, bool):
         return f"{name}." if indicator.target else f"{name}: không."
-    if indicator.unit == "rate" and indicator.op == ">=" and indicator.target == 1:
-        return f"{name}: {values[indicator.code]}."  # "100%": nothing can be above it
-    return f"{name}: {_OP_PHRASE[indicator.op].format(values[indicator.code])}."
+    phrase = vi_format.target_phrase(indicator.op, values[indicator.code], unit=indicator.unit,
+                                     target=indicator.target)
+    return f"{name}: {phrase}."
 
 
 # ---------------------------------------------------------------- text
 
 def _values(plan: Plan) -> dict[str, str]:
-    values = {"year": str(plan.year)}
-    for ind in plan.indicators:
-        if ind.target is not None and not isinstance(ind.target, bool):
-            values[ind.code] = format_target(ind)
-    return values
-
-
-_MARKUP = re.compile(r"(\*\*.+?\*\*|\*[^*\s][^*]*?\*)")
+    return plan.placeholder_values()
 
 
 def runs(text: str) -> tuple[Run, ...]:
-    """'a **b** *c*' -> runs with bold and italic; stars are markup, never text."""
-    out = []
-    for part in _MARKUP.split(text):
-        if not part:
-            continue
-        if part.startswith("**") and part.endswith("**") and len(part) > 4:
-            out.append(Run(part[2:-2], bold=True))
-        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
-            out.append(Run(part[1:-1], italic=True))
-        else:
-            out.append(Run(part))
+    """'a **b** *c*' -> runs with bold and italic (common.emphasis, the one
+    parser of plan.yaml's markup); stars that mark something are never text."""
+    out = [Run(piece, bold=bold, italic=italic) for piece, bold, italic in common.emphasis(text) if piece]
     return tuple(out) or (Run(""),)
 
 

@@ -15,7 +15,7 @@ from typing import Iterable, Optional
 from ..figures import IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import subject_phrase
 from ..plan import Plan
-from . import vi_format
+from .. import vi_format
 from ..areas import area_title
 from .appendices import appendices
 from .common import (
@@ -166,13 +166,11 @@ def plan_reference(plan: Plan) -> str:
     ref = plan.plan_document
     agency = agency_intro(plan)
     number = (ref.number or "").strip()
-    if number and "/" not in number:
-        number = f"{number}/KH-{plan.organization.code}"
     if not number and ref.date is None:
         return f"Kế hoạch cải cách hành chính năm {plan.year} của {agency}"
     text = "Kế hoạch"
-    if number:
-        text += f" số {number}"
+    if number:  # the plan's own number as its header shows it ("07/KH-KCN")
+        text += f" số {vi_format.symbol_number(number, 'KH', plan.organization.code)}"
     if ref.date is not None:
         text += f" ngày {vi_format.date(ref.date)}"
     return f"{text} của {agency} về cải cách hành chính năm {plan.year}"

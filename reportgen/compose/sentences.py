@@ -4,20 +4,16 @@ comparisons with earlier periods. Everything through vi_format (Babel, vi).
 
 from __future__ import annotations
 
-import operator
 from fractions import Fraction
 from typing import Optional
 
 from ..figures import DossierStats, IndicatorResult, PeriodFigures
 from ..periods import subject_phrase
-from . import vi_format
+from ..plan import OPS
+from .. import vi_format
 from .common import capitalize_first, lower_first
 
 # ---------------------------------------------------------------- indicator values
-
-_OP_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": ""}
-_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
-
 
 def _is_whole(value) -> bool:
     return isinstance(value, int) or (isinstance(value, Fraction) and value.denominator == 1)
@@ -47,7 +43,7 @@ def wanted_bool(ind: IndicatorResult) -> bool | None:
         return None
     if ind.op in (None, "=="):
         return bool(ind.target)
-    meeting = [v for v in (True, False) if _OPS[ind.op](v, bool(ind.target))]
+    meeting = [v for v in (True, False) if OPS[ind.op](v, bool(ind.target))]
     return meeting[0] if len(meeting) == 1 else None
 
 
@@ -58,9 +54,7 @@ def target_text(ind: IndicatorResult) -> str:
     if isinstance(ind.target, bool) or ind.unit == "bool":
         wanted = wanted_bool(ind)
         return "—" if wanted is None else ("Có" if wanted else "Không")
-    symbol = _OP_SYMBOL.get(ind.op or "==", "")
-    value = _target_value(ind)
-    return f"{symbol} {value}" if symbol else value
+    return vi_format.target_symbol(ind.op, _target_value(ind))
 
 
 def target_words(ind: IndicatorResult) -> str:
@@ -70,19 +64,7 @@ def target_words(ind: IndicatorResult) -> str:
         return ""
     if isinstance(ind.target, bool) or ind.unit == "bool":
         return target_text(ind).lower()
-    value = _target_value(ind)
-    op = ind.op or "=="
-    if op == ">=":
-        if ind.unit == "rate" and ind.target == 1:
-            return value  # "100%": nothing can be above it
-        return f"từ {value} trở lên"
-    if op == ">":
-        return f"trên {value}"
-    if op == "<=":
-        return f"không quá {value}"
-    if op == "<":
-        return f"dưới {value}"
-    return value
+    return vi_format.target_phrase(ind.op, _target_value(ind), unit=ind.unit, target=ind.target)
 
 
 def ratio_text(ind: IndicatorResult) -> str:

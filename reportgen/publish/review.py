@@ -34,7 +34,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ..resources import TEMPLATES
 from ..areas import area_title
-from ..compose import vi_format
+from .. import vi_format
 from ..compose.sentences import ratio_text, target_text
 from ..compose.sentences import value_text as _shown_value
 from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport

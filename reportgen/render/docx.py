@@ -29,7 +29,8 @@ from jinja2 import Environment, StrictUndefined
 
 from ..resources import TEMPLATES
 from ..compose.model import Appendix, DossierLine, DossierTable, Document, IndicatorTable, TaskTable
-from .docx_layout import apply_page, finish_sections, fit_rules, normalized_zip
+from .docx_layout import apply_page, finish_sections, fit_rules
+from .zip_writer import normalized_zip
 
 TEMPLATE = TEMPLATES / "van-ban.docx"
 

@@ -12,15 +12,13 @@ on the rendered python-docx document:
 - the body text size (doc.page.body_size) on the body style;
 - the length of the rules under the agency, the Tiêu ngữ and the trích yếu,
   measured from the text above them (docx_metrics);
-- a zip with fixed entry timestamps and order, so output is byte-identical.
+- a zip with fixed entry timestamps and order, so output is byte-identical
+  (zip_writer, shared with the forms).
 
 Nothing here chooses a font, a size or a position the template does not define.
 """
 
 from __future__ import annotations
-
-import io
-import zipfile
 
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -35,7 +33,6 @@ RULE_RATIOS = {RULE_SHORT_STYLE: RULE_SHORT_RATIO, RULE_SUBJECT_STYLE: RULE_SHOR
                RULE_FULL_STYLE: 1.0}
 BODY_STYLE = "ND30NoiDung"
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: no build time in the file
 DEFAULT_CELL_MARGIN = 108  # twips, Word's "Normal Table" left/right cell margin
 
 W_P, W_TBL, W_TC, W_SECTPR = qn("w:p"), qn("w:tbl"), qn("w:tc"), qn("w:sectPr")
@@ -214,22 +211,3 @@ def fit_rules(document) -> None:
                 old.attrib.clear()
                 old.set(qn("w:left"), str(ind))
                 old.set(qn("w:right"), str(ind))
-
-
-# --------------------------------------------------------------------------- zip
-
-def normalized_zip(data: bytes) -> bytes:
-    """The same entries, [Content_Types].xml first, with fixed timestamps and
-    attributes, so equal content gives equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
-    names.sort(key=lambda n: n != "[Content_Types].xml")  # stable: the rest keep their order
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            z.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()

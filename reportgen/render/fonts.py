@@ -11,7 +11,6 @@ whatever fontconfig offers (DejaVu on most machines).
 
 from __future__ import annotations
 
-import functools
 import shutil
 import struct
 import subprocess
@@ -77,9 +76,11 @@ def _faces_from_files() -> dict[str, set[tuple[bool, bool]]]:
     return {family: set(_FACES) for family, files in _FILES.items() if set(files) <= found}
 
 
-@functools.lru_cache(maxsize=1)
 def find_family() -> str:
-    """The first of FAMILIES installed with all four faces; FontMissingError otherwise."""
+    """The first of FAMILIES installed with all four faces; FontMissingError otherwise.
+
+    Asked again each time (one fc-list run, about 10 ms): a font installed while
+    the program runs counts, and nothing is cached that tests must clear."""
     fc_list = shutil.which("fc-list")
     faces = _faces_from_fc_list(fc_list) if fc_list else _faces_from_files()
     for family in FAMILIES:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -155,17 +156,28 @@ def render_pdf(doc: Document, attachments: dict[str, bytes] | None = None, *,
     """The document as PDF/A-3b bytes, with `attachments` (name -> bytes) embedded."""
     import weasyprint
 
-    # WeasyPrint logs every CSS it does not support at WARNING; keep runs quiet.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
     family = fonts.find_family()
     when = _created(created)
     html = render_html(doc, font_family=family, created=when)
-    rendered = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/").render()
-    pdf = rendered.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        attachments=_attachments(attachments, when),
-        finisher=_finisher(doc.meta.language, keep_dates=when is not None),
-    )
+    with _weasyprint_errors_only():
+        rendered = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/").render()
+        pdf = rendered.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            attachments=_attachments(attachments, when),
+            finisher=_finisher(doc.meta.language, keep_dates=when is not None),
+        )
     _check_fonts(rendered, family)  # document.fonts is filled while drawing
     return pdf
+
+
+@contextlib.contextmanager
+def _weasyprint_errors_only():
+    """WeasyPrint logs every CSS property it does not support at WARNING: quiet
+    during our render only; the logger's level is given back afterwards."""
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

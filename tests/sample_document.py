@@ -1,14 +1,15 @@
-"""A hand-built report Document, sample-sized or with many departments.
+"""A hand-built report Document, sample-sized or with many departments: a test
+fixture (the PDF tests, the parity test).
 
-Used by the PDF tests, the parity test and `make bench` (reportgen.bench.pdf):
-it needs no inputs, so the renderers can be tested and timed on their own. The
-text carries every Vietnamese vowel with every tone, and characters that must
-survive templating untouched (&, <, >, {{ }}, {% %}).
+It needs no inputs, so the renderers can be tested on their own. The text
+carries every Vietnamese vowel with every tone, and characters that must survive
+templating untouched (&, <, >, {{ }}, {% %}).
 """
 
 from __future__ import annotations
 
-from ..compose.model import (
+from reportgen import vi_format
+from reportgen.compose.model import (
     Appendix, Document, DossierLine, DossierTable, Header, IndicatorGroup, IndicatorLine,
     IndicatorTable, Metadata, Paragraph, Run, Signature,
 )
@@ -30,7 +31,7 @@ _DEPARTMENTS = (
 
 def _n(value: int) -> str:
     """Vietnamese thousands separator: 1234 -> '1.234'."""
-    return f"{value:,}".replace(",", ".")
+    return vi_format.number(value)
 
 
 def _dossier_line(stt: str, name: str, seed: int) -> DossierLine:
