@@ -69,7 +69,53 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify-archive", help="kiểm tra các tệp lưu trữ theo manifest")
     verify.add_argument("--outputs", default="outputs", type=Path)
     sub.add_parser("bench", help="đo tốc độ và bộ nhớ")
+    serve = sub.add_parser("serve", help="trang nhận báo cáo của các phòng, đơn vị trên mạng nội bộ")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", default="8000")
+    serve.add_argument("--inputs", default="inputs", type=Path)
+    serve.add_argument("--outputs", default="outputs", type=Path)
+    links = sub.add_parser("links", help="đường dẫn riêng của từng phòng, đơn vị và của Văn phòng")
+    links.add_argument("--year", default=None, help="mặc định: năm mới nhất có plan.yaml")
+    links.add_argument("--inputs", default="inputs", type=Path)
+    links.add_argument("--base-url", default="", help="ví dụ http://192.168.1.10:8000")
+    links.add_argument("--renew", default="", help="mã cần cấp lại, cách nhau bởi dấu phẩy (hoặc ALL)")
     return parser
+
+
+def _port(text: str) -> int:
+    if not str(text).isdigit() or not 0 < int(text) < 65536:
+        raise UsageError(f"Cổng «{text}» không hợp lệ. Cần một số từ 1 đến 65535, ví dụ PORT=8000.")
+    return int(text)
+
+
+def _lan_address() -> str:
+    """This machine's address on the office network (no packet is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("10.255.255.255", 1))
+            return sock.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def _links(args) -> int:
+    from .web.tokens import make_links, register_for
+
+    year, folder = pipeline.year_folder(args.inputs, _year(args.year))
+    plan = pipeline.load_year_plan(folder, year)
+    base_url = args.base_url.strip() or "http://127.0.0.1:8000"
+    if "//0.0.0.0" in base_url:  # HOST=0.0.0.0: the links need this machine's address on the network
+        base_url = base_url.replace("//0.0.0.0", f"//{_lan_address()}")
+    lines, notes = make_links(register_for(args.inputs), plan, base_url, args.renew.split(","))
+    for line in lines:
+        print(line)
+    for note in notes:
+        print(note, file=sys.stderr)
+    if lines:
+        print("Mỗi đường dẫn chỉ in ra một lần: gửi ngay cho từng phòng, đơn vị.", file=sys.stderr)
+    return 0
 
 
 def _font_notice() -> str:
@@ -108,6 +154,12 @@ def _run(args) -> int:
         from .publish.archive import verify_archive
 
         return verify_archive(args.outputs)
+    elif args.command == "serve":
+        from .web.app import serve
+
+        return serve(args.inputs, args.outputs, host=args.host, port=_port(args.port))
+    elif args.command == "links":
+        return _links(args)
     elif args.command == "bench":
         from .bench import main as bench_main
 
