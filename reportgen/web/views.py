@@ -107,7 +107,7 @@ def _file_row(read, uploads, counted_rel=None) -> dict:
     upload = uploads.get(read.rel)
     return {
         "name": upload.original_name if upload else Path(read.rel).name,
-        "via": "gửi qua trang" if upload else "chép vào thư mục",
+        "via": "gửi qua trang" if upload else "Văn phòng chép vào thư mục",
         "sent_on": _vi_date(read.submission.sent_on) if read.submission else "",
         "received": _vi_time(upload.received_at if upload else read.modified),
         "counts": counted_rel == read.rel,
