@@ -184,8 +184,10 @@ def test_broken_then_fixed_workbook(server, page, tmp_path):
     assert "từ chối" in text and "không được lưu" in text
     rows = page.locator("#ket-qua table.problems tbody tr")
     assert rows.count() == 1
-    cells = rows.first.locator("td").all_inner_texts()
-    assert cells[2] == "Số liệu" and cells[3] == "2" and cells[4] == "Mẫu số" and "thiếu Mẫu số" in cells[5]
+    heads = page.locator("#ket-qua table.problems thead th").all_inner_texts()
+    cells = dict(zip(heads, rows.first.locator("td").all_inner_texts()))
+    assert cells["Trang"] == "Số liệu" and cells["Dòng"] == "2" and cells["Cột"] == "Mẫu số"
+    assert "thiếu Mẫu số" in cells["Lỗi"] and cells["Cần"]
     assert _submissions(server) == before
     page.goto(vp)
     assert "chưa gửi" in _row_of(page, "QLMT")  # its only upload was refused

@@ -116,10 +116,11 @@ class Inputs:
                 continue
         return out
 
-    def departments(self, year: int, plan: Plan, period: str) -> list[DepartmentRow]:
+    def departments(self, year: int, plan: Plan, period: str, reads: list[FileRead] | None = None) -> list[DepartmentRow]:
         """Each department of the plan with its state for the period, by the
-        rules of figures.md (the same function as the report)."""
-        reads = [r for r in self.submissions(year, plan) if r.submission is not None]
+        rules of figures.md (the same function as the report). `reads`: the
+        year's workbooks when the caller has them already."""
+        reads = [r for r in (self.submissions(year, plan) if reads is None else reads) if r.submission is not None]
         by_file = {r.rel: r for r in reads}
         selection = select_submissions(plan, [r.submission for r in reads], period, year=year)
         status = selection.status

@@ -14,6 +14,7 @@ stored (store.py), and then its register entry is committed.
 from __future__ import annotations
 
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -31,6 +32,7 @@ from .status import Inputs
 from .store import SUBMISSIONS, TTHC, store, stored_name
 
 MAX_BYTES = 20 * 1024 * 1024
+_STORE_LOCK = threading.Lock()
 MAX_MB = 20
 SUBMISSION_SUFFIXES = (".xlsx",)
 LOG_SUFFIXES = (".xlsx", ".csv")
@@ -131,23 +133,35 @@ def _submission(inputs: Inputs, link: Link, year: int, plan: Plan, name: str, st
         if sub.year != year:
             diag.error(f"tệp là báo cáo năm {sub.year}, trang này nhận báo cáo năm {year}",
                        Location(rel, INFO, column="Năm"), found=str(sub.year), expected=str(year), code="other_year")
-    if sub is not None and not diag.errors:
-        kept = [r.submission for r in inputs.submissions(year, plan)
-                if r.submission is not None and (r.submission.department, r.submission.year, r.submission.period)
-                == (sub.department, sub.year, sub.period)]
-        check_resubmissions([*kept, sub], diag)
-    outcome = Outcome(False, name, SUBMISSIONS, list(diag.errors), list(diag.warnings))
-    if diag.errors or sub is None:
-        outcome.message = (f"Tệp «{name}» có {len(diag.errors)} lỗi: bị từ chối, không được lưu. "
-                           "Sửa các lỗi trong bảng dưới đây rồi gửi lại.")
-        return outcome
-    target = stored_name(SUBMISSIONS, ".xlsx", department=sub.department, period=sub.period, year=sub.year)
-    outcome.stored = store(inputs.folder(year) / SUBMISSIONS, target, data)
+    outcome = Outcome(False, name, SUBMISSIONS)
+    # the check against the kept workbooks and the store are one step: two
+    # uploads with the same Ngày gửi at once cannot both pass
+    with _STORE_LOCK:
+        kept = []
+        if sub is not None and not diag.errors:
+            kept = [r.submission for r in inputs.submissions(year, plan)
+                    if r.submission is not None and (r.submission.department, r.submission.year, r.submission.period)
+                    == (sub.department, sub.year, sub.period)]
+            check_resubmissions([*kept, sub], diag)
+        outcome.errors, outcome.warnings = list(diag.errors), list(diag.warnings)
+        if diag.errors or sub is None:
+            outcome.message = (f"Tệp «{name}» có {len(diag.errors)} lỗi: bị từ chối, không được lưu. "
+                               "Sửa các lỗi trong bảng dưới đây rồi gửi lại.")
+            return outcome
+        target = stored_name(SUBMISSIONS, ".xlsx", department=sub.department, period=sub.period, year=sub.year)
+        outcome.stored = store(inputs.folder(year) / SUBMISSIONS, target, data)
     outcome.accepted = True
     outcome.submission = sub
     outcome.stored_as = f"{SUBMISSIONS}/{target}"
+    dept = plan.department(sub.department)
     outcome.message = (f"Đã nhận và lưu tệp «{name}»: báo cáo {PERIOD_NAME.get(sub.period, sub.period)} năm "
-                       f"{sub.year} của {sub.department}, Ngày gửi {sub.sent_on:%d/%m/%Y}. Tệp hợp lệ.")
+                       f"{sub.year} của {dept.name if dept else sub.department}, Ngày gửi {sub.sent_on:%d/%m/%Y}. "
+                       "Tệp hợp lệ.")
+    later = [k for k in kept if k.sent_on > sub.sent_on]
+    if later:
+        newest = max(k.sent_on for k in later)
+        outcome.message += (f" Lưu ý: tệp này không được tính vào báo cáo vì đã có bản Ngày gửi {newest:%d/%m/%Y} "
+                            "(sau tệp này); muốn thay thì ghi Ngày gửi mới hơn rồi gửi lại.")
     return outcome
 
 
@@ -156,6 +170,11 @@ def _dossier_log(inputs: Inputs, year: int, plan: Plan, name: str, staged: Path,
     diag = Diagnostics()
     read_dossiers([(staged, rel)], plan, diag)
     errors = list(diag.errors)
+    with _STORE_LOCK:
+        return _dossier_log_locked(inputs, year, plan, name, staged, data, rel, diag, errors)
+
+
+def _dossier_log_locked(inputs, year, plan, name, staged, data, rel, diag, errors) -> Outcome:
     if not errors:
         # with the logs already kept: a Mã hồ sơ kept with other content would stop the report
         _, existing = input_files(inputs.folder(year))

@@ -109,7 +109,9 @@ def _file_row(read, uploads, counted_rel=None) -> dict:
         "name": upload.original_name if upload else Path(read.rel).name,
         "via": "gửi qua trang" if upload else "Văn phòng chép vào thư mục",
         "sent_on": _vi_date(read.submission.sent_on) if read.submission else "",
-        "received": _vi_time(upload.received_at if upload else read.modified),
+        # a file copied by hand has no time of receipt: its last-written time, said as such
+        "received": _vi_time(upload.received_at) if upload else "",
+        "written": "" if upload else _vi_time(read.modified),
         "counts": counted_rel == read.rel,
         "period": read.submission.period if read.submission else None,
     }
@@ -137,8 +139,9 @@ def _department_page(link: Link, year: int, plan, uploads, common):
     ctx = _ctx()
     dept = plan.department(link.account)
     periods = []
+    reads = ctx.inputs.submissions(year, plan)
     for period in (p for p in PERIODS if p in plan.periods):
-        rows = ctx.inputs.departments(year, plan, period)
+        rows = ctx.inputs.departments(year, plan, period, reads)
         row = next(r for r in rows if r.code == link.account)
         window = plan.periods[period]
         periods.append({
@@ -146,7 +149,10 @@ def _department_page(link: Link, year: int, plan, uploads, common):
             "last_day": window.due_before - dt.timedelta(days=1), "state": row.state,
             "files": [_file_row(r, uploads, row.counted.rel if row.counted else None) for r in row.files],
         })
-    refused = [u for u in ctx.register.uploads(year, account=link.account) if not u.accepted][-5:]
+    # refused uploads still waiting for a corrected file (none once one was accepted after them)
+    mine = ctx.register.uploads(year, account=link.account)
+    last_accepted = max((u.id for u in mine if u.accepted), default=0)
+    refused = [u for u in mine if not u.accepted and u.id > last_accepted][-5:]
     refused = [{"name": u.original_name, "received": _vi_time(u.received_at), "reasons": u.reasons}
                for u in reversed(refused)]
     return render_template("department.html", dept=dept, periods=periods, refused=refused, **common)
