@@ -219,6 +219,14 @@ def install(app: Flask) -> None:
                                    message=f"Tệp lớn hơn {MAX_MB} MB: bị từ chối, không được lưu."), 413
         return _forbidden()
 
+    @app.errorhandler(Exception)
+    def _bug(exc: Exception):
+        # a defect of the software, not of the file: said so, the traceback in the server's log
+        current_app.logger.exception("reportgen web: %s", exc)
+        return render_template("message.html", title="Lỗi chương trình", message=(
+            "Trang gặp lỗi của phần mềm (không phải lỗi của tệp). Việc vừa làm chưa được thực hiện. "
+            "Thử lại sau ít phút; nếu vẫn lỗi, báo bộ phận kỹ thuật.")), 500
+
     @app.route("/")
     def root():
         return _forbidden()
