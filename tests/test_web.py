@@ -210,10 +210,20 @@ def test_broken_then_fixed_workbook(server, page, tmp_path):
 def test_another_departments_workbook_is_refused(server, page, tmp_path):
     before = _submissions(server)
     data = _workbook(tmp_path, "o.xlsx", "QLDN", dt.date(2024, 6, 12), period="q3")
-    _send(page, server.links["QLLD"], "QLDN.xlsx", data)
-    text = page.inner_text("#ket-qua")
-    assert "từ chối" in text and "QLDN" in text and "Thông tin" in text
+    for link in (server.links["QLLD"], server.links["VP"]):  # the Văn phòng's link too
+        _send(page, link, "QLDN.xlsx", data)
+        text = page.inner_text("#ket-qua")
+        assert "từ chối" in text and "QLDN" in text and "Thông tin" in text
     assert _submissions(server) == before
+
+
+def test_the_office_link_sends_the_van_phongs_own_workbook(server, tmp_path):
+    before = _submissions(server)
+    data = _workbook(tmp_path, "vp.xlsx", "VP", dt.date(2024, 9, 12), period="q3")
+    status, text = upload(server.links["VP"], "VP quy 3.xlsx", data)
+    assert status == 200 and "Đã nhận" in text
+    new = set(_submissions(server)) - set(before)
+    assert len(new) == 1 and _submissions(server)[new.pop()] == data
 
 
 def test_workbook_text_is_shown_literally(server, page, tmp_path):

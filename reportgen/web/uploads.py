@@ -122,14 +122,21 @@ def _submission(inputs: Inputs, link: Link, year: int, plan: Plan, name: str, st
     diag = Diagnostics()
     sub = read_submission(staged, rel, plan, diag)
     if sub is not None:
-        if link.role != OFFICE and sub.department != link.account:
+        # every link sends only its own department's workbooks (the Văn phòng's: VP's)
+        own = plan.department(link.account)
+        if own is None:
+            diag.error("đường dẫn của Văn phòng chỉ nhận danh sách hồ sơ TTHC: kế hoạch không có phòng, đơn vị mã "
+                       f"{link.account}; báo cáo của phòng, đơn vị gửi qua đường dẫn của phòng đó (hoặc chép vào "
+                       "thư mục submissions/)", Location(rel, INFO, column="Đơn vị"), found=sub.department,
+                       code="other_department")
+        elif sub.department != link.account:
             other = plan.department(sub.department)
-            own = plan.department(link.account)
             diag.error(
                 f"tệp là báo cáo của {other.name if other else sub.department} ({sub.department}), không phải của "
-                f"{own.name if own else link.account} ({link.account}); mỗi phòng, đơn vị chỉ gửi báo cáo của mình "
-                "qua đường dẫn của mình", Location(rel, INFO, column="Đơn vị"), found=sub.department,
-                expected=link.account, code="other_department")
+                f"{own.name} ({link.account}); mỗi phòng, đơn vị chỉ gửi báo cáo của mình qua đường dẫn của mình "
+                "(Văn phòng nhận qua thư điện tử thì chép vào thư mục submissions/)",
+                Location(rel, INFO, column="Đơn vị"), found=sub.department, expected=link.account,
+                code="other_department")
         if sub.year != year:
             diag.error(f"tệp là báo cáo năm {sub.year}, trang này nhận báo cáo năm {year}",
                        Location(rel, INFO, column="Năm"), found=str(sub.year), expected=str(year), code="other_year")

@@ -224,8 +224,8 @@ def install(app: Flask) -> None:
         # a defect of the software, not of the file: said so, the traceback in the server's log
         current_app.logger.exception("reportgen web: %s", exc)
         return render_template("message.html", title="Lỗi chương trình", message=(
-            "Trang gặp lỗi của phần mềm (không phải lỗi của tệp). Việc vừa làm chưa được thực hiện. "
-            "Thử lại sau ít phút; nếu vẫn lỗi, báo bộ phận kỹ thuật.")), 500
+            "Trang gặp lỗi của phần mềm (không phải lỗi của tệp). Mở lại đường dẫn để xem việc vừa làm "
+            "đã được ghi nhận chưa; nếu vẫn lỗi, báo bộ phận kỹ thuật.")), 500
 
     @app.route("/")
     def root():
