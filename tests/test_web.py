@@ -17,7 +17,7 @@ import pytest
 from conftest import run_cli, tree_snapshot
 from intake_helpers import info_rows, submission
 from test_web_support import (CHROMIUM_ARGS, Server, copy_sample, free_port, make_links, multipart, page_text,
-                              request, upload, csrf_of)
+                              request, upload)
 
 MB = 1024 * 1024
 
