@@ -244,19 +244,21 @@ def install(app: Flask) -> None:
         if link is None:
             return _forbidden()
         ctx = _ctx()
+        def too_large(size: int):
+            year = _year(link)
+            if year is not None:  # in the register too: who tried to send what, refused and why
+                ctx.register.record(link=link, year=year, kind="submission", original_name="(tệp quá lớn)",
+                                    size=size, sha256="", accepted=False, reasons=[refuse_size("").message])
+            return _page(link, token, outcome=refuse_size(""), status=413)
+
         length = request.content_length
         if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
-            # refused before the body is parsed
-            year = _year(link)
-            if year is not None:
-                ctx.register.record(link=link, year=year, kind="submission", original_name="(tệp quá lớn)",
-                                    size=length, sha256="", accepted=False, reasons=[refuse_size("").message])
-            return _page(link, token, outcome=refuse_size(""), status=413)
+            return too_large(length)  # refused before the body is parsed
         try:
             form_ok = _csrf_ok(link)
             upload = request.files.get("tep")
-        except RequestEntityTooLarge:
-            return _page(link, token, outcome=refuse_size(""), status=413)
+        except RequestEntityTooLarge:  # no Content-Length (chunked): stopped at the limit while parsing
+            return too_large(app.config["MAX_CONTENT_LENGTH"])
         if not form_ok:
             return _page(link, token, outcome=Outcome(False, "", message=(
                 "Trang đã mở quá lâu hoặc không hợp lệ: tệp chưa được nhận. Tải lại trang rồi gửi lại.")), status=400)
