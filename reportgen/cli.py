@@ -82,42 +82,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _port(text: str) -> int:
-    if not str(text).isdigit() or not 0 < int(text) < 65536:
-        raise UsageError(f"Cổng «{text}» không hợp lệ. Cần một số từ 1 đến 65535, ví dụ PORT=8000.")
-    return int(text)
-
-
-def _lan_address() -> str:
-    """This machine's address on the office network (no packet is sent)."""
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        try:
-            sock.connect(("10.255.255.255", 1))
-            return sock.getsockname()[0]
-        except OSError:
-            return "127.0.0.1"
-
-
-def _links(args) -> int:
-    from .web.tokens import make_links, register_for
-
-    year, folder = pipeline.year_folder(args.inputs, _year(args.year))
-    plan = pipeline.load_year_plan(folder, year)
-    base_url = args.base_url.strip() or "http://127.0.0.1:8000"
-    if "//0.0.0.0" in base_url:  # HOST=0.0.0.0: the links need this machine's address on the network
-        base_url = base_url.replace("//0.0.0.0", f"//{_lan_address()}")
-    lines, notes = make_links(register_for(args.inputs), plan, base_url, args.renew.split(","))
-    for line in lines:
-        print(line)
-    for note in notes:
-        print(note, file=sys.stderr)
-    if lines:
-        print("Mỗi đường dẫn chỉ in ra một lần: gửi ngay cho từng phòng, đơn vị.", file=sys.stderr)
-    return 0
-
-
 def _font_notice() -> str:
     """Which font the PDF is set in, said in the run's output (never a silent fallback)."""
     from .render.pdf import font_in_use
@@ -157,9 +121,11 @@ def _run(args) -> int:
     elif args.command == "serve":
         from .web.app import serve
 
-        return serve(args.inputs, args.outputs, host=args.host, port=_port(args.port))
+        return serve(args.inputs, args.outputs, host=args.host, port=args.port)
     elif args.command == "links":
-        return _links(args)
+        from .web.tokens import print_links
+
+        return print_links(args.inputs, _year(args.year), args.base_url, args.renew)
     elif args.command == "bench":
         from .bench import main as bench_main
 

@@ -58,18 +58,24 @@ def create_app(inputs: Path, outputs: Path) -> Flask:
     return app
 
 
-def serve(inputs: Path, outputs: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(inputs: Path, outputs: Path, host: str = "127.0.0.1", port: int | str = 8000) -> int:
     """Run until Ctrl-C or SIGTERM (then stop accepting, finish, exit 0)."""
     from waitress import create_server
 
-    os.environ.setdefault("REPORTGEN_QUIET", "1")  # no stage progress lines in the server's log
-    if not Path(inputs).is_dir():
-        from ..diagnostics import UsageError
+    from ..diagnostics import UsageError
 
+    os.environ.setdefault("REPORTGEN_QUIET", "1")  # no stage progress lines in the server's log
+    if not str(port).isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"Cổng «{port}» không hợp lệ. Cần một số từ 1 đến 65535, ví dụ PORT=8000.")
+    if not Path(inputs).is_dir():
         raise UsageError(f"Không có thư mục dữ liệu «{inputs}». Cần INPUTS=thư mục chứa các thư mục năm.")
     app = create_app(inputs, outputs)
-    server = create_server(app, host=host, port=int(port), threads=THREADS, ident="reportgen",
-                           max_request_body_size=256 * 1024 * 1024, channel_timeout=120)
+    try:
+        server = create_server(app, host=host, port=int(port), threads=THREADS, ident="reportgen",
+                               max_request_body_size=256 * 1024 * 1024, channel_timeout=120)
+    except OSError as exc:
+        raise UsageError(f"Không mở được trang tại {host}:{port} ({exc.strerror or exc}). Cổng có thể đang được "
+                         "dùng (trang đã chạy rồi?): chọn cổng khác, ví dụ PORT=8080, hoặc kiểm tra HOST.") from None
 
     def stop(signum, frame):
         raise KeyboardInterrupt

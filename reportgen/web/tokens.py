@@ -15,6 +15,7 @@ too, and a single `VP` line avoids two links with the same code.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +83,34 @@ def register_for(inputs: Path) -> Register:
     if not Path(inputs).is_dir():
         raise UsageError(f"Không có thư mục dữ liệu «{inputs}».")
     return Register(inputs)
+
+
+def lan_address() -> str:
+    """This machine's address on the office network (no packet is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("10.255.255.255", 1))
+            return sock.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def print_links(inputs: Path, year: int | None, base_url: str, renew: str) -> int:
+    """`reportgen links`: the new links on stdout (`CODE URL`), notes on stderr."""
+    from ..pipeline import load_year_plan, year_folder
+
+    year, folder = year_folder(inputs, year)
+    plan = load_year_plan(folder, year)
+    base_url = base_url.strip() or "http://127.0.0.1:8000"
+    if "//0.0.0.0" in base_url:  # HOST=0.0.0.0: the links need this machine's address on the network
+        base_url = base_url.replace("//0.0.0.0", f"//{lan_address()}")
+    lines, notes = make_links(register_for(inputs), plan, base_url, renew.split(","))
+    for line in lines:
+        print(line)
+    for note in notes:
+        print(note, file=sys.stderr)
+    if lines:
+        print("Mỗi đường dẫn chỉ in ra một lần: gửi ngay cho từng phòng, đơn vị.", file=sys.stderr)
+    return 0
