@@ -15,16 +15,21 @@ INPUTS  ?= inputs
 OUTPUTS ?= outputs
 NUMBER  ?=
 DATE    ?=
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+BASE_URL ?= http://$(HOST):$(PORT)
+RENEW   ?=
 
 YEAR_ARG = $(if $(strip $(YEAR)),--year "$(YEAR)")
 RG       = $(BIN)/reportgen
 
-.PHONY: report forms archive plan bench test verify-archive sample clean help
+.PHONY: report forms archive plan bench test verify-archive sample clean help serve links
 
 help:
 	@echo "make report PERIOD=6m [YEAR=2024] [INPUTS=inputs] [OUTPUTS=outputs]"
 	@echo "make forms PERIOD=q3 | make archive PERIOD=6m NUMBER=45 DATE=2024-06-12 | make plan YEAR=2024"
 	@echo "make test | make bench | make verify-archive"
+	@echo "make serve [HOST=0.0.0.0] [PORT=8000] | make links [BASE_URL=http://192.168.1.10:8000] [RENEW=QLDT]"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +70,14 @@ verify-archive: $(STAMP)
 
 plan: $(STAMP) $(FONTS)
 	@$(RG) plan $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+
+# The departments' collection page on the office network (HOST=0.0.0.0), until Ctrl-C.
+serve: $(STAMP) $(FONTS)
+	@$(RG) serve --host "$(HOST)" --port "$(PORT)" --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+
+# One link per department and one for the Văn phòng (printed once); RENEW=CODE makes one anew.
+links: $(STAMP)
+	@$(RG) links $(YEAR_ARG) --inputs "$(INPUTS)" --base-url "$(BASE_URL)" --renew "$(RENEW)"
 
 bench: $(STAMP) $(FONTS)
 	@$(RG) bench

@@ -77,6 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify-archive", help="kiểm tra các tệp lưu trữ theo manifest")
     verify.add_argument("--outputs", default="outputs", type=Path)
     sub.add_parser("bench", help="đo tốc độ và bộ nhớ")
+    serve = sub.add_parser("serve", help="trang nhận báo cáo của các phòng, đơn vị trên mạng nội bộ")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", default="8000")
+    serve.add_argument("--inputs", default="inputs", type=Path)
+    serve.add_argument("--outputs", default="outputs", type=Path)
+    links = sub.add_parser("links", help="đường dẫn riêng của từng phòng, đơn vị và của Văn phòng")
+    links.add_argument("--year", default=None, help="mặc định: năm mới nhất có plan.yaml")
+    links.add_argument("--inputs", default="inputs", type=Path)
+    links.add_argument("--base-url", default="", help="ví dụ http://192.168.1.10:8000")
+    links.add_argument("--renew", default="", help="mã cần cấp lại, cách nhau bởi dấu phẩy (hoặc ALL)")
     return parser
 
 
@@ -116,6 +126,14 @@ def _run(args) -> int:
         from .publish.archive import verify_archive
 
         return verify_archive(args.outputs)
+    elif args.command == "serve":
+        from .web.app import serve
+
+        return serve(args.inputs, args.outputs, host=args.host, port=args.port)
+    elif args.command == "links":
+        from .web.tokens import print_links
+
+        return print_links(args.inputs, _year(args.year), args.base_url, args.renew)
     elif args.command == "bench":
         from .bench import main as bench_main
 
