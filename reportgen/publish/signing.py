@@ -764,7 +764,7 @@ def sign_pdf(
         lines = _wrap(appearance.agency_name, appearance.info_max_width_mm * MM) + ["%(ts)s"]
         widths = [text_width(line) for line in lines[:-1]] + [text_width("0000-00-00T00:00:00+07:00")]
         leading = round(INFO_FONT_SIZE * 1.2)
-        text_w, text_h = max(widths) + 2, leading * len(lines) + 2
+        text_w, text_h = max(widths) + 2, leading * len(lines) + 7  # room for descenders: nothing clipped
         text_box = _place_info_text(block, text_w, text_h)
         if text_box is None:
             text_box = placements[0]
