@@ -299,6 +299,11 @@ def test_signed_pdf_is_still_pdfa_every_font_embedded(signed):
     with pikepdf.open(path) as pdf:
         meta = pdf.open_metadata()
         assert meta.get("pdfaid:part") == "2" and meta.get("pdfaid:conformance") == "B"
+        # the information dictionary still agrees with the XMP (PDF/A 6.6.2.3)
+        info = pdf.docinfo
+        assert str(info.Producer) == meta.get("pdf:Producer")
+        assert str(info.Title) == meta.get("dc:title")
+        assert str(info.Author) in str(meta.get("dc:creator"))
 
 
 def test_a_byte_flipped_in_a_signed_range_is_reported(signed, tmp_path):

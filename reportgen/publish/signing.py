@@ -676,12 +676,32 @@ class _TimedSigner:
         return PdfSignerAt(meta, signer, stamp_style=style, new_field_spec=field_spec)
 
 
-def _sign_once(pdf_bytes: bytes, key: SigningKey, role: str, box: Rect, page: int, style, moment) -> bytes:
+@functools.lru_cache(maxsize=1)
+def _pdfa_writer_class():
+    """pyHanko's incremental writer, keeping the document information dictionary
+    and the XMP metadata in agreement (PDF/A): pyHanko writes "<old>; pyHanko"
+    as /Producer in the one and "pyHanko" in the other; both get the latter."""
+    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    class PdfAIncrementalWriter(IncrementalPdfFileWriter):
+        def _update_meta(self):
+            super()._update_meta()
+            if self._info is not None and "/Metadata" in self.root:
+                info = self._info.get_object()
+                if "/Producer" in info and str(info["/Producer"]) != VENDOR:
+                    info["/Producer"] = generic.TextStringObject(VENDOR)
+                    self.mark_update(self._info)
+
+    return PdfAIncrementalWriter
+
+
+def _sign_once(pdf_bytes: bytes, key: SigningKey, role: str, box: Rect, page: int, style, moment) -> bytes:
     from pyhanko.sign import fields, signers
 
     field_name = FIELD_NAMES[role]
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    writer = _pdfa_writer_class()(io.BytesIO(pdf_bytes), strict=False)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
