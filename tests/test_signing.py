@@ -469,8 +469,15 @@ def test_no_temporary_file_and_no_secret_in_the_output(office_pdf, pkidir, tmp_p
 # --- a hardware token (PKCS#11, SoftHSM2) -----------------------------------------------
 
 
-def test_signer_on_a_softhsm_token(office_pdf, pkidir, tmp_path):
-    token = pki.make_softhsm_token(tmp_path / "hsm", pki.issue(pkidir["ca"], SIGNER_NAME))
+@pytest.fixture(scope="session")
+def token(pkidir, tmp_path_factory):
+    """One SoftHSM2 token for the session (the PKCS#11 library reads its
+    configuration once per process), labelled with a space to test URIs."""
+    return pki.make_softhsm_token(tmp_path_factory.mktemp("hsm"), pki.issue(pkidir["ca"], SIGNER_NAME),
+                                  label="reportgen thu")
+
+
+def test_signer_on_a_softhsm_token(office_pdf, pkidir, token, tmp_path):
     with pytest.raises(SigningError, match="Sai mã PIN"):
         signing.open_pkcs11(token.module, token.label, token.key_label, "000000")
     with pytest.raises(SigningError, match="Không tìm thấy khóa"):
@@ -502,3 +509,49 @@ def test_sample_images_are_the_generator_output(tmp_path):
         assert (tmp_path / name).read_bytes() == (SAMPLE_INPUTS / "2024" / name).read_bytes(), name
     seal = Image.open(SAMPLE_INPUTS / "2024" / "con-dau.png")
     assert seal.mode == "RGBA" and min(seal.size) >= signing.seal_min_pixels(36)
+
+
+# --- the interface the archive calls ---------------------------------------------------
+
+
+def test_open_key_reads_the_password_from_the_role_variable(pkidir, monkeypatch):
+    monkeypatch.setenv("SIGNER_PASSWORD", pki.PASSWORD)
+    monkeypatch.setenv("AGENCY_PASSWORD", "sai")
+    assert signing.open_key(pkidir["signer"], "nguoi_ky").common_name == SIGNER_NAME
+    with pytest.raises(SigningError, match="sai mật khẩu"):
+        signing.open_key(pkidir["agency"], "co_quan")
+    with pytest.raises(SigningError, match="Không tìm thấy tệp chữ ký số"):
+        signing.open_key(pkidir["folder"] / "khong-co.p12", "co_quan")
+
+
+def test_open_key_from_a_pkcs11_uri(token, monkeypatch):
+    monkeypatch.setenv("SIGNER_PASSWORD", token.pin)
+    uri = f"pkcs11:token=reportgen%20thu;object={token.key_label}?module-path={token.module}"
+    key = signing.open_key(uri, "nguoi_ky")
+    try:
+        assert key.common_name == SIGNER_NAME
+    finally:
+        key.close()
+    with pytest.raises(SigningError, match="module-path"):
+        signing.open_key("pkcs11:token=x", "nguoi_ky")
+    with pytest.raises(SigningError, match="Không tìm thấy thiết bị ký số"):
+        signing.open_key(f"pkcs11:token=khong-co;object=x?module-path={token.module}", "nguoi_ky")
+
+
+def test_appearance_from_the_sample_plan(sample_inputs):
+    from reportgen.plan import load_plan
+
+    plan_file = sample_inputs / "2024" / "plan.yaml"
+    appearance = signing.appearance_for(load_plan(plan_file), plan_file)
+    assert appearance.title_lines == ["TRƯỞNG BAN"] and appearance.name == SIGNER_NAME
+    assert appearance.agency_name == AGENCY_TEXT_NAME and appearance.seal_diameter_mm == 36
+    assert appearance.signature_image.mode == "RGBA" and appearance.seal_image.mode == "RGBA"
+
+
+def test_check_records_against_the_file(signed):
+    path, result = signed[0], signed[1]
+    checks = signing.verify_pdf(path)
+    assert signing.check_records(checks, result.records) == []
+    assert signing.check_records(checks, result.records[:1])
+    swapped = [dict(result.records[0], serial="00"), result.records[1]]
+    assert "khác với sổ lưu trữ" in signing.check_records(checks, swapped)[0]

@@ -200,6 +200,13 @@ def open_pkcs11(module_path: Path | str, token: str | int | None, key_label: str
         raise SigningError(f"Sai mã PIN của {where}. Kiểm tra mã PIN rồi chạy lại (nhập sai nhiều lần sẽ khóa thiết bị).") from None
     except pkcs11.exceptions.PinLocked:
         raise SigningError(f"{where[0].upper()}{where[1:]} đã bị khóa mã PIN: liên hệ nhà cung cấp dịch vụ chữ ký số.") from None
+    except hanko_p11.PKCS11Error as exc:
+        if "No token" in str(exc):
+            raise SigningError(
+                f"Không tìm thấy {where} qua thư viện «{module}»: kiểm tra thiết bị đã cắm vào máy "
+                "và tên token (token=...) đúng như nhà cung cấp ghi."
+            ) from None
+        raise SigningError(f"Không mở được {where} qua «{Path(module).name}»: {exc}.") from None
     except Exception as exc:  # noqa: BLE001 - any token failure is the clerk's to fix
         raise SigningError(f"Không mở được {where} qua «{Path(module).name}»: {exc or type(exc).__name__}.") from None
     try:
@@ -949,3 +956,100 @@ def _asn1_cert(cert):
     if pem.detect(data):
         _, _, data = pem.unarmor(data)
     return x509.Certificate.load(data)
+
+
+# --- what the archive calls ------------------------------------------------------
+
+ROLE_ENV = {ROLE_SIGNER: "SIGNER", ROLE_AGENCY: "AGENCY"}  # SIGNER_CERT / SIGNER_PASSWORD ...
+_PROMPT = {
+    ROLE_SIGNER: "Mật khẩu (hoặc mã PIN) chữ ký số của người ký",
+    ROLE_AGENCY: "Mật khẩu (hoặc mã PIN) chữ ký số của cơ quan",
+}
+
+
+@dataclass(frozen=True)
+class Pkcs11Uri:
+    """A key on a token, named by an RFC 7512 PKCS#11 URI:
+    pkcs11:token=<label>;object=<key label>?module-path=/path/to/module.so
+    (slot-id=<n> instead of token= is accepted)."""
+
+    module: str
+    token: str | int | None
+    key_label: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Pkcs11Uri":
+        from urllib.parse import unquote
+
+        body = text[len("pkcs11:"):]
+        path, _, query = body.partition("?")
+        attrs = dict(part.split("=", 1) for part in path.split(";") if "=" in part)
+        params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+        attrs = {k: unquote(v) for k, v in attrs.items()}
+        params = {k: unquote(v) for k, v in params.items()}
+        module, key = params.get("module-path"), attrs.get("object")
+        if not module or not key:
+            raise SigningError(
+                f"Địa chỉ thiết bị ký số «{text}» thiếu module-path hoặc object. Cần dạng: "
+                "pkcs11:token=<tên token>;object=<tên khóa>?module-path=<thư viện PKCS#11 của nhà cung cấp>"
+            )
+        token: str | int | None = attrs.get("token")
+        if token is None and "slot-id" in attrs:
+            try:
+                token = int(attrs["slot-id"])
+            except ValueError:
+                raise SigningError(f"slot-id «{attrs['slot-id']}» trong «{text}» phải là một số.") from None
+        return cls(module=module, token=token, key_label=key)
+
+
+def open_key(spec: str | Path, role: str) -> SigningKey:
+    """The key a command names for `role` (nguoi_ky / co_quan): a PKCS#12 file,
+    or a `pkcs11:` URI (Pkcs11Uri). Its password or PIN comes from
+    SIGNER_PASSWORD / AGENCY_PASSWORD, else a prompt (read_secret)."""
+    secret_var = f"{ROLE_ENV[role]}_PASSWORD"
+    text = str(spec)
+    if text.startswith("pkcs11:"):
+        uri = Pkcs11Uri.parse(text)
+        return open_pkcs11(uri.module, uri.token, uri.key_label, read_secret(secret_var, _PROMPT[role]))
+    path = Path(text)
+    if not path.is_file():
+        raise SigningError(f"Không tìm thấy tệp chữ ký số «{path}» ({ROLE_ENV[role]}_CERT).")
+    return load_pkcs12(path, read_secret(secret_var, _PROMPT[role]))
+
+
+def appearance_for(plan, plan_file: Path | str, *, source: str = "") -> Appearance:
+    """The widgets' content from plan.yaml: the signer's title and name, the
+    agency's name, the signature picture and the seal (checked: PNG,
+    transparency, size). A missing picture is allowed (sign_pdf then draws a
+    text appearance and says so)."""
+    from ..plan import image_path
+
+    signature = image_path(plan, Path(plan_file), ("signer", "signature_image"))
+    seal = image_path(plan, Path(plan_file), ("organization", "seal_image"))
+    diameter = plan.organization.seal_diameter_mm
+    appearance = Appearance(
+        title_lines=plan.signer.title_lines,
+        name=plan.signer.name,
+        agency_name=plan.organization.text_name,
+        signature_image=load_signature_image(signature) if signature else None,
+        seal_image=load_seal_image(seal, diameter) if seal else None,
+        seal_diameter_mm=diameter,
+        source=source,
+    )
+    return appearance
+
+
+def check_records(checks: Sequence[SignatureCheck], records: Sequence[dict]) -> list[str]:
+    """What differs between a file's signatures and the manifest's records of
+    them (count, order, certificate serials), in Vietnamese; [] when they agree."""
+    problems = []
+    if len(checks) != len(records):
+        problems.append(f"sổ lưu trữ ghi {len(records)} chữ ký số, tệp có {len(checks)}")
+    for check, record in zip(checks, records):
+        if check.role != record.get("role") or check.serial != record.get("serial"):
+            problems.append(
+                f"chữ ký số của {ROLE_VI.get(record.get('role', ''), '?')} trong tệp "
+                f"({check.common_name}, sê-ri {check.serial}) khác với sổ lưu trữ "
+                f"({record.get('common_name', '?')}, sê-ri {record.get('serial', '?')})"
+            )
+    return problems
