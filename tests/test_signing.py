@@ -555,3 +555,39 @@ def test_check_records_against_the_file(signed):
     assert signing.check_records(checks, result.records[:1])
     swapped = [dict(result.records[0], serial="00"), result.records[1]]
     assert "khác với sổ lưu trữ" in signing.check_records(checks, swapped)[0]
+
+
+def test_two_line_title_in_the_projects_own_pdf_agency_only(pkidir, tmp_path):
+    """KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN, a deputy's name, in the PDF that
+    `reportgen report` renders itself (WeasyPrint): found from its layout; the
+    agency alone signs (seal and text, one signature covering the whole file)."""
+    import sys
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS / "2024", inputs / "2024")
+    plan = inputs / "2024" / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("signer:\n  title: TRƯỞNG BAN\n  name: Nguyễn Trung Kiên",
+                        'signer:\n  title: "KT. TRƯỞNG BAN\\nPHÓ TRƯỞNG BAN"\n  name: Lê Thị Hoa', 1)
+    plan.write_text(text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "reportgen.cli", "report", "--period", "q1", "--inputs", str(inputs),
+                           "--outputs", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    pdf = (tmp_path / "out" / "2024" / "q1" / "BC-CCHC-2024-q1.pdf").read_bytes()
+    from reportgen.plan import load_plan
+
+    appearance = signing.appearance_for(load_plan(plan), plan)
+    assert appearance.title_lines == ["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"]
+    agency = signing.load_pkcs12(pkidir["agency"], pki.PASSWORD)
+    data, result = signing.sign_pdf(pdf, signer=None, agency=agency, appearance=appearance)
+    path = tmp_path / "co-quan.pdf"
+    path.write_bytes(data)
+    checks = signing.verify_pdf(path)
+    assert [c.role for c in checks] == ["co_quan"] and checks[0].ok and checks[0].whole_file
+    keep, widgets = _widgets(path)
+    assert len(widgets) == 1
+    lines = _bbox_lines(path, widgets[0][1])
+    second, name = _line(lines, "PHÓ TRƯỞNG BAN"), _line(lines, "Lê Thị Hoa")
+    seal = result.block.seal_box
+    assert name[3] < seal.centre[1] < second[1]
+    assert not any(_disc_hits(*seal.centre, seal.width / 2, box) for box in (second, name))
