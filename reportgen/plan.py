@@ -575,7 +575,6 @@ def load_plan(path: Path) -> Plan:
                 )
             )
         raise InputError(problems)
-    _check_image_files(plan, path, root)
     return plan
 
 
@@ -589,8 +588,16 @@ def image_path(plan: Plan, plan_file: Path, key: tuple[str, str]) -> Path | None
     return (Path(plan_file).parent / value) if value else None
 
 
-def _check_image_files(plan: Plan, path: Path, root) -> None:
-    """Every image key names a file that exists and can be read."""
+def check_image_files(plan: Plan, path: Path) -> None:
+    """Every image key names a file that exists and can be read; otherwise an
+    InputError naming the key and its line. Called where the images are used
+    (signing), not on every load: a plan copied for a new year without its
+    images still makes reports."""
+    path = Path(path)
+    try:
+        root = yaml.compose(unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig")), Loader=_DecimalLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = None
     problems = []
     for key in IMAGE_KEYS:
         target = image_path(plan, path, key)

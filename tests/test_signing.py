@@ -555,6 +555,16 @@ def test_check_records_against_the_file(signed):
     assert signing.check_records(checks, result.records[:1])
     swapped = [dict(result.records[0], serial="00"), result.records[1]]
     assert "khác với sổ lưu trữ" in signing.check_records(checks, swapped)[0]
+    # an update appended after the agency's signature (signatures intact) is reported
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(path.read_bytes()))
+    writer.root["/Lang"] = __import__("pyhanko.pdf_utils.generic", fromlist=["x"]).TextStringObject("en")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    later = signing.verify_pdf(out.getvalue())
+    assert any("sau chữ ký số cuối cùng" in p for p in signing.check_records(later, result.records))
 
 
 def test_two_line_title_in_the_projects_own_pdf_agency_only(pkidir, tmp_path):

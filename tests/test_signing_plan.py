@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLE_INPUTS
 from reportgen.diagnostics import InputError
 from reportgen.plan import image_path, load_plan
+from reportgen.publish.signing import appearance_for
 
 
 def _plan_copy(tmp_path: Path, edit) -> Path:
@@ -38,10 +39,11 @@ def test_keys_are_optional_with_default_diameter(tmp_path):
     assert plan.organization.seal_diameter_mm == 36
 
 
-def test_missing_image_is_a_plan_error_naming_key_and_line(tmp_path):
+def test_missing_image_is_a_plan_error_naming_key_and_line_when_signing(tmp_path):
     path = _plan_copy(tmp_path, lambda t: t)  # the images are not copied beside it
+    plan = load_plan(path)  # reports do not need them
     with pytest.raises(InputError) as info:
-        load_plan(path)
+        appearance_for(plan, path)
     messages = info.value.messages()
     text = (SAMPLE_INPUTS / "2024" / "plan.yaml").read_text(encoding="utf-8").splitlines()
     seal_line = next(i for i, line in enumerate(text, 1) if "seal_image:" in line)
@@ -52,7 +54,7 @@ def test_missing_image_is_a_plan_error_naming_key_and_line(tmp_path):
     # relative to the plan's folder, wherever the command runs from
     for name in ("chu-ky.png", "con-dau.png"):
         shutil.copy(SAMPLE_INPUTS / "2024" / name, tmp_path / name)
-    assert load_plan(path).organization.seal_image == "con-dau.png"
+    assert appearance_for(load_plan(path), path).seal_image.size == (600, 600)
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "abc"])

@@ -1023,8 +1023,9 @@ def appearance_for(plan, plan_file: Path | str, *, source: str = "") -> Appearan
     agency's name, the signature picture and the seal (checked: PNG,
     transparency, size). A missing picture is allowed (sign_pdf then draws a
     text appearance and says so)."""
-    from ..plan import image_path
+    from ..plan import check_image_files, image_path
 
+    check_image_files(plan, Path(plan_file))
     signature = image_path(plan, Path(plan_file), ("signer", "signature_image"))
     seal = image_path(plan, Path(plan_file), ("organization", "seal_image"))
     diameter = plan.organization.seal_diameter_mm
@@ -1041,9 +1042,13 @@ def appearance_for(plan, plan_file: Path | str, *, source: str = "") -> Appearan
 
 
 def check_records(checks: Sequence[SignatureCheck], records: Sequence[dict]) -> list[str]:
-    """What differs between a file's signatures and the manifest's records of
-    them (count, order, certificate serials), in Vietnamese; [] when they agree."""
-    problems = []
+    """Everything wrong with an archived file's signatures, in Vietnamese ([]
+    when all is well): a signature that fails (summary_vi), bytes added after
+    the last signature, and what differs from the manifest's records of them
+    (count, order, certificate serials)."""
+    problems = [c.summary_vi() for c in checks if not c.ok]
+    if checks and all(c.ok for c in checks) and not checks[-1].whole_file:
+        problems.append("tệp có thêm nội dung ghi sau chữ ký số cuối cùng (đã bị sửa sau khi ký)")
     if len(checks) != len(records):
         problems.append(f"sổ lưu trữ ghi {len(records)} chữ ký số, tệp có {len(checks)}")
     for check, record in zip(checks, records):
