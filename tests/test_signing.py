@@ -601,3 +601,28 @@ def test_two_line_title_in_the_projects_own_pdf_agency_only(pkidir, tmp_path):
     seal = result.block.seal_box
     assert name[3] < seal.centre[1] < second[1]
     assert not any(_disc_hits(*seal.centre, seal.width / 2, box) for box in (second, name))
+
+
+def test_prepared_signing_as_the_archive_uses_it(office_pdf, pkidir, token, monkeypatch, capfd):
+    """The call the archive makes: signer on the token (URI), agency from a
+    PKCS#12 file, passwords from the environment; nothing printed."""
+    from reportgen.plan import load_plan
+
+    plan_file = SAMPLE_INPUTS / "2024" / "plan.yaml"
+    monkeypatch.setenv("SIGNER_PASSWORD", token.pin)
+    monkeypatch.setenv("AGENCY_PASSWORD", pki.PASSWORD)
+    uri = f"pkcs11:token=reportgen%20thu;object={token.key_label}?module-path={token.module}"
+    capfd.readouterr()
+    with signing.PreparedSigning.open(load_plan(plan_file), plan_file, signer_cert=uri,
+                                      agency_cert=pkidir["agency"]) as prepared:
+        data, result = prepared.sign(office_pdf, source="045-BC-CCHC-2024-6m.pdf")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert [r["role"] for r in result.records] == ["nguoi_ky", "co_quan"]
+    assert signing.check_records(signing.verify_pdf(data), result.records) == []
+    # bad input is refused before any work: an expired agency certificate
+    with pytest.raises(SigningError, match="đã hết hạn"):
+        signing.PreparedSigning.open(load_plan(plan_file), plan_file, agency_cert=pkidir["expired"])
+    # no certificate: nothing to do, the bytes unchanged
+    with signing.PreparedSigning.open(load_plan(plan_file), plan_file) as idle:
+        assert not idle.active and idle.sign(office_pdf)[0] == office_pdf

@@ -1059,3 +1059,58 @@ def check_records(checks: Sequence[SignatureCheck], records: Sequence[dict]) -> 
                 f"({record.get('common_name', '?')}, sê-ri {record.get('serial', '?')})"
             )
     return problems
+
+
+class PreparedSigning:
+    """Everything signing needs, checked before any work is done: the images
+    (appearance_for) and the keys (open_key, passwords read once). Use it as a
+    context manager (tokens are logged out on leaving):
+
+        with PreparedSigning.open(plan, plan_file, signer_cert=..., agency_cert=...) as signing:
+            ...                                   # convert the .docx to PDF/A
+            signed, result = signing.sign(pdf_bytes, source="045-BC-CCHC-2024-6m.pdf")
+    """
+
+    def __init__(self, appearance: Appearance, signer: SigningKey | None, agency: SigningKey | None):
+        self.appearance, self.signer, self.agency = appearance, signer, agency
+
+    @classmethod
+    def open(cls, plan, plan_file: Path | str, *, signer_cert: str | Path | None = None,
+             agency_cert: str | Path | None = None) -> "PreparedSigning":
+        appearance = appearance_for(plan, plan_file)
+        signer = open_key(signer_cert, ROLE_SIGNER) if signer_cert else None
+        try:
+            agency = open_key(agency_cert, ROLE_AGENCY) if agency_cert else None
+        except BaseException:
+            if signer is not None:
+                signer.close()
+            raise
+        return cls(appearance, signer, agency)
+
+    @property
+    def active(self) -> bool:
+        return self.signer is not None or self.agency is not None
+
+    def sign(self, pdf_bytes: bytes, *, source: str = "") -> tuple[bytes, SignResult]:
+        """Sign, then check the result at once (a signature that does not
+        validate is never archived)."""
+        from dataclasses import replace
+
+        appearance = replace(self.appearance, source=source) if source else self.appearance
+        signed, result = sign_pdf(pdf_bytes, signer=self.signer, agency=self.agency, appearance=appearance)
+        if self.active:
+            problems = check_records(verify_pdf(signed), result.records)
+            if problems:
+                raise SigningError(f"Tệp «{source or 'PDF'}» vừa ký không kiểm tra được: " + "; ".join(problems) + ".")
+        return signed, result
+
+    def close(self) -> None:
+        for key in (self.signer, self.agency):
+            if key is not None:
+                key.close()
+
+    def __enter__(self) -> "PreparedSigning":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
