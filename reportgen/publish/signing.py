@@ -823,17 +823,20 @@ def sign_pdf(
 
 def _place_info_text(block: SignatureBlock, width: float, height: float) -> Rect | None:
     """Where the agency's information text goes, beside the seal: on its left,
-    vertically centred; else under it; else over it (clear of the title and
-    the name); the first place that touches no text of the page."""
+    as near its middle height as the page's other lines allow (at most half
+    the text below the seal's bottom or above its top); else under it; else
+    over it (clear of the title and the name); the first place that touches no
+    text of the page."""
     seal, title, name = block.seal_box, block.title, block.name
     cy = seal.centre[1]
     below_x0 = min(seal.x0, name.x0 - 3 - width)
     above_x0 = min(seal.x0, title.x0 - 3 - width)
     left = seal.x0 - 3 - width
+    centred = cy - height / 2
+    lowest, highest = seal.y0 - height / 2, seal.y1 - height / 2
+    steps = sorted(range(int(lowest - centred), int(highest - centred) + 1), key=abs)
     candidates = [
-        Rect(left, cy - height / 2, seal.x0 - 3, cy + height / 2),
-        Rect(left, seal.y0, seal.x0 - 3, seal.y0 + height),
-        Rect(left, seal.y1 - height, seal.x0 - 3, seal.y1),
+        *(Rect(left, centred + dy, seal.x0 - 3, centred + dy + height) for dy in steps),
         Rect(below_x0, seal.y0 - 2 - height, below_x0 + width, seal.y0 - 2),
         Rect(above_x0, seal.y1 + 2, above_x0 + width, seal.y1 + 2 + height),
     ]
