@@ -771,7 +771,7 @@ def sign_pdf(
     Style = _stamp_classes()
     data = pdf_bytes
     if signer is not None:
-        sb = block.signer_box
+        sb = _whole(block.signer_box)
         if appearance.signature_image is not None:
             style = Style(border_width=0, background=None, image=appearance.signature_image,
                           image_rect=(0, 0, sb.width, sb.height))
@@ -801,9 +801,9 @@ def sign_pdf(
             )
         if appearance.seal_image is None:
             result.notices.append("Không có ảnh con dấu (organization.seal_image): chữ ký số của cơ quan chỉ hiện thông tin.")
-            box = text_box
+            box = _whole(text_box)
         else:
-            box = seal.union(text_box)
+            box = _whole(seal.union(text_box))
         style = Style(
             border_width=0, background=None,
             image=appearance.seal_image,
@@ -843,6 +843,14 @@ def _place_info_text(block: SignatureBlock, width: float, height: float) -> Rect
     margin = 3  # keep clear of other lines by this much
     texts = [Rect(t.x0 - margin, t.y0 - margin, t.x1 + margin, t.y1 + margin) for t in (*block.other_text, title, name)]
     return next((c for c in candidates if c.x0 >= 0 and c.y0 >= 0 and not any(c.intersects(t) for t in texts)), None)
+
+
+def _whole(rect: Rect) -> Rect:
+    """`rect` grown to whole points of width and height, its corner at 1/100 pt:
+    pyHanko sizes the appearance's BBox in whole points, and a BBox smaller than
+    the widget would be stretched to it (the seal and the 10 pt text with it)."""
+    x0, y0 = round(rect.x0, 2), round(rect.y0, 2)
+    return Rect(x0, y0, x0 + math.ceil(rect.x1 - x0 - 1e-6), y0 + math.ceil(rect.y1 - y0 - 1e-6))
 
 
 def _image_rect(image, seal: Rect, box: Rect) -> tuple[float, float, float, float]:
