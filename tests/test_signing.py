@@ -201,6 +201,10 @@ def test_widgets_sit_between_title_and_name_seal_over_left_third(signed):
         flags = int(annot.F)
         assert flags & 4 and not flags & 2 and not flags & 32  # printed, not hidden, not NoView
         assert "/N" in annot.AP and rect[2] > rect[0] and rect[3] > rect[1]
+        # the appearance is drawn at the widget's size, not stretched to it
+        bbox = [float(v) for v in annot.AP.N.BBox]
+        assert abs(abs(bbox[2] - bbox[0]) - (rect[2] - rect[0])) < 0.02
+        assert abs(abs(bbox[3] - bbox[1]) - (rect[3] - rect[1])) < 0.02
     # the signer's picture between the title and the name, centred under the title
     assert name[3] <= sig_rect[1] and sig_rect[3] <= title[1]
     assert abs((sig_rect[0] + sig_rect[2]) / 2 - (title[0] + title[2]) / 2) < 8

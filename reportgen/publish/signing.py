@@ -589,7 +589,6 @@ class SignResult:
 def _stamp_classes():
     """pyHanko stamp styles for the two widgets (imported lazily)."""
     from pyhanko.pdf_utils import layout
-    from pyhanko.pdf_utils.content import ResourceType  # noqa: F401
     from pyhanko.pdf_utils.font.api import FontEngineFactory
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
     from pyhanko.pdf_utils.images import PdfImage
