@@ -234,7 +234,7 @@ def test_widgets_sit_between_title_and_name_seal_over_left_third(signed):
     ap = widgets[1][3].AP.N
     drawn = [op for op in pikepdf.parse_content_stream(ap) if str(op.operator) == "cm"]
     scales = [float(op.operands[0]) for op in drawn if float(op.operands[0]) > 50]
-    assert any(abs(s - D36) < 1 for s in scales), scales
+    assert any(abs(s - D36) < 0.01 for s in scales), scales
 
 
 def test_information_text_extractable_10pt_embedded_inside_the_widget(signed):

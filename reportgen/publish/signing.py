@@ -631,10 +631,11 @@ def _stamp_classes():
             out = []
             if style.image is not None:
                 x, y, w, h = style.image_rect
-                img = PdfImage(style.image, writer=self.writer, box=layout.BoxConstraints(w, h))
+                # drawn on the unit square, scaled here: pyHanko's boxes hold whole points only
+                img = PdfImage(style.image, writer=self.writer, box=layout.BoxConstraints(1, 1))
                 commands = img.render()
                 self.import_resources(img.resources)
-                out.append(b"q 1 0 0 1 %g %g cm %s Q" % (x, y, commands))
+                out.append(b"q %.3f 0 0 %.3f %.3f %.3f cm %s Q" % (w, h, x, y, commands))
             if style.lines_template:
                 ts = self.text_params.get("ts", "")
                 if ts[-5:-4] in "+-" and ts[-4:].isdigit():  # +0700 -> +07:00
