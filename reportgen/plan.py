@@ -51,6 +51,10 @@ class Organization(_Model):
     # capital, the rest lower case) - a plan should set them where that is wrong.
     name_in_text: Optional[str] = None
     short_name: Optional[str] = None
+    # The seal for the agency's digital signature (a red .png, transparent
+    # background; path relative to the plan's folder) and its real diameter.
+    seal_image: Optional[str] = None
+    seal_diameter_mm: float = Field(36, gt=0, le=100)
 
     @property
     def text_name(self) -> str:
@@ -220,6 +224,9 @@ class Task(_Model):
 class Signer(_Model):
     title: str  # one or two lines ("KT. TRƯỞNG BAN\nPHÓ TRƯỞNG BAN")
     name: str
+    # The signer's signature picture for the digital signature (a .png with a
+    # transparent background; path relative to the plan's folder).
+    signature_image: Optional[str] = None
 
     @property
     def title_lines(self) -> list[str]:
@@ -558,6 +565,8 @@ _PYDANTIC_VI = {
     "dict_type": "phải là một bảng khóa: giá trị",
     "model_type": "phải là một bảng khóa: giá trị",
     "greater_than_equal": "nhỏ hơn mức cho phép",
+    "greater_than": "phải lớn hơn mức tối thiểu cho phép",
+    "float_parsing": "phải là một số",
     "less_than_equal": "lớn hơn mức cho phép",
     "too_short": "không được để trống",
 }
@@ -590,7 +599,7 @@ def load_plan(path: Path) -> Plan:
     if not isinstance(data, dict):
         raise InputError([Problem("tệp kế hoạch phải là một bảng khóa: giá trị", Location(file=where))])
     try:
-        return Plan.from_data(data)
+        plan = Plan.from_data(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -609,4 +618,44 @@ def load_plan(path: Path) -> Plan:
                     code="plan_schema",
                 )
             )
+        raise InputError(problems)
+    return plan
+
+
+# Image keys of the plan: paths relative to the plan's folder (digital signatures).
+IMAGE_KEYS = (("signer", "signature_image"), ("organization", "seal_image"))
+
+
+def image_path(plan: Plan, plan_file: Path, key: tuple[str, str]) -> Path | None:
+    """The file an image key names, resolved against the plan's folder (None when unset)."""
+    value = getattr(getattr(plan, key[0]), key[1])
+    return (Path(plan_file).parent / value) if value else None
+
+
+def check_image_files(plan: Plan, path: Path) -> None:
+    """Every image key names a file that exists and can be read; otherwise an
+    InputError naming the key and its line. Called where the images are used
+    (signing), not on every load: a plan copied for a new year without its
+    images still makes reports."""
+    path = Path(path)
+    try:
+        root = yaml.compose(unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig")), Loader=_DecimalLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = None
+    problems = []
+    for key in IMAGE_KEYS:
+        target = image_path(plan, path, key)
+        if target is None:
+            continue
+        try:
+            with open(target, "rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            why = "không tìm thấy tệp" if isinstance(exc, FileNotFoundError) else f"không đọc được tệp ({exc.strerror or exc})"
+            problems.append(Problem(
+                f"khóa «{'.'.join(key)}»: {why} ảnh «{target}» (đường dẫn tính từ thư mục của plan.yaml)",
+                Location(file=str(path), row=_line_of(root, key)),
+                code="plan_schema",
+            ))
+    if problems:
         raise InputError(problems)
