@@ -331,6 +331,7 @@ def recover_interrupted(root: Path) -> list[str]:
         manifest = folder / MANIFEST
         register = _read_manifest(manifest) if manifest.is_file() else {"issues": []}
         if any(e.get("files") == files for e in register["issues"]):
+            remove_stale_temps(folder)
             journal.unlink()
             fsync_dir(folder)
             messages.append(f"{what} đã ghi xong vào sổ lưu trữ trước khi bị dừng: đã hoàn tất (xóa nhật ký phát hành).")
@@ -354,6 +355,11 @@ def recover_interrupted(root: Path) -> list[str]:
         if kept:
             text += f"; giữ lại {', '.join(kept)} vì nội dung khác với lần phát hành đó, cần kiểm tra"
         messages.append(text + ". Số văn bản đó chưa được dùng; chạy lại «make archive» để phát hành.")
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        stale = sorted(folder.glob(f".*{TMP_SUFFIX}"))
+        if stale:
+            remove_stale_temps(folder)
+            messages.append(f"Đã xóa {len(stale)} tệp tạm của một lần chạy bị dừng trong «{folder}».")
     return messages
 
 
