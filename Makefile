@@ -14,16 +14,24 @@ INPUTS  ?= inputs
 OUTPUTS ?= outputs
 NUMBER  ?=
 DATE    ?=
+DRAFT   ?=
+ALLOW_CHANGED_INPUTS ?=
+REPAIR  ?=
 
 YEAR_ARG = $(if $(strip $(YEAR)),--year "$(YEAR)")
+DRAFT_ARG = $(if $(strip $(DRAFT)),--draft "$(DRAFT)")
+ALLOW_ARG = $(if $(filter 1 yes true,$(ALLOW_CHANGED_INPUTS)),--allow-changed-inputs)
+REPAIR_ARG = $(if $(filter 1 yes true,$(REPAIR)),--repair)
 RG       = $(BIN)/reportgen
 
-.PHONY: report forms archive plan bench test verify-archive sample clean help
+.PHONY: report forms archive check plan bench test verify-archive sample clean help office
 
 help:
 	@echo "make report PERIOD=6m [YEAR=2024] [INPUTS=inputs] [OUTPUTS=outputs]"
 	@echo "make forms PERIOD=q3 | make archive PERIOD=6m NUMBER=45 DATE=2024-06-12 | make plan YEAR=2024"
-	@echo "make test | make bench | make verify-archive"
+	@echo "make check PERIOD=6m [DRAFT=du-thao.docx] | make verify-archive [REPAIR=1]"
+	@echo "make archive ... [DRAFT=du-thao.docx] [ALLOW_CHANGED_INPUTS=1]"
+	@echo "make test | make bench"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,14 +55,22 @@ forms: $(STAMP)
 	$(call need,PERIOD,q1 | 6m | q3 | year)
 	@$(RG) forms --period "$(PERIOD)" $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
 
-archive: $(STAMP) $(FONTS)
+# LibreOffice Writer for archive and check (installed through apt when possible).
+office:
+	@bash tools/ensure-libreoffice.sh
+
+archive: $(STAMP) $(FONTS) office
 	$(call need,PERIOD,q1 | 6m | q3 | year)
 	$(call need,NUMBER,số văn bản, ví dụ NUMBER=45)
 	$(call need,DATE,ngày ban hành YYYY-MM-DD, ví dụ DATE=2024-06-12)
-	@$(RG) archive --period "$(PERIOD)" --number "$(NUMBER)" --date "$(DATE)" $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+	@$(RG) archive --period "$(PERIOD)" --number "$(NUMBER)" --date "$(DATE)" $(YEAR_ARG) $(DRAFT_ARG) $(ALLOW_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+
+check: $(STAMP) $(FONTS) office
+	$(call need,PERIOD,q1 | 6m | q3 | year)
+	@$(RG) check --period "$(PERIOD)" $(YEAR_ARG) $(DRAFT_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
 
 verify-archive: $(STAMP)
-	@$(RG) verify-archive --outputs "$(OUTPUTS)"
+	@$(RG) verify-archive $(REPAIR_ARG) --outputs "$(OUTPUTS)"
 
 plan: $(STAMP) $(FONTS)
 	@$(RG) plan $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
@@ -62,7 +78,7 @@ plan: $(STAMP) $(FONTS)
 bench: $(STAMP) $(FONTS)
 	@$(RG) bench
 
-test: $(STAMP) $(FONTS)
+test: $(STAMP) $(FONTS) office
 	@$(BIN)/python -m pytest
 
 # Regenerate the embedded sample inputs (seeded: the same files each time).
