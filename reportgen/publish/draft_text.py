@@ -268,7 +268,7 @@ def masked(text: str) -> str:
     return " ".join("#" if kind == "#" else value for kind, value in tokens(text))
 
 
-def first_words(text: str, count: int = 8) -> str:
+def first_words(text: str, count: int = 10) -> str:
     """'Trong kỳ, Ban tiếp nhận 1.756 hồ sơ thủ tục…': how the clerk finds the paragraph."""
     words = text.split()
     return " ".join(words[:count]) + ("…" if len(words) > count else "")
