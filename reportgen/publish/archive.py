@@ -1,7 +1,8 @@
 """The archive of issued reports (`make archive`, `make verify-archive`).
 
-`run_archive` renders the issued report (number and date filled in) and stores
-it under OUTPUTS/archive/<year of DATE>/:
+`archive_issue` stores an issued report it is handed (publish.issue makes the
+files: the reviewed draft with its number and date, the PDF/A LibreOffice made
+from it, figures.json) under OUTPUTS/archive/<year of DATE>/:
 
     045-BC-CCHC-2024-6m.docx           the report as issued
     045-BC-CCHC-2024-6m.pdf            the same, PDF/A
@@ -16,13 +17,18 @@ then the report's name (year and period reported). manifest.json:
        "year_reported": 2024, "period": "6m", "title": "Báo cáo kết quả ...",
        "issued_at": "2024-06-12T08:30:00+00:00",
        "files": {"045-BC-CCHC-2024-6m.docx": "<sha256>", ...},
-       "inputs": {"2024/plan.yaml": "<sha256>", "2024/submissions/VP.xlsx": ...}}]}
+       "inputs": {"2024/plan.yaml": "<sha256>", "2024/submissions/VP.xlsx": ...},
+       "draft": {"source": "reviewed_draft", "file": ..., "sha256": ..., "record": true},
+       "hand_changes": [{"kind": "changed", "paragraph": "Trong kỳ, Ban tiếp nhận …",
+                         "written": "1.760", "data": "1.756", "figures": ["tthc.received"]}],
+       "issued_with_changed_inputs": true, ...      only when ALLOW_CHANGED_INPUTS
+       "signatures": [...]}]}                        only when a signer signed
 
 `inputs` holds every input file the figures were computed from (plan.yaml,
 workbooks and dossier logs of INPUTS/<year>/, and of INPUTS/<year-1>/ when the
 comparisons with last year came from it), by path relative to INPUTS, as intake
-hashed them while reading. They are checked again after rendering; a file changed
-meanwhile stops the issue.
+hashed them while reading (for a reviewed draft: those its record names). They
+are checked again after rendering; a file changed meanwhile stops the issue.
 
 Rules (a văn thư's):
 - Numbers restart each calendar year: a number already in the register of the
@@ -38,6 +44,12 @@ Rules (a văn thư's):
   place. On any failure the files of this issue are removed again: the archive is
   left byte for byte as it was. Archive runs and verify take the lock of
   OUTPUTS/archive (publish.files.folder_lock).
+- A run killed between linking the files and writing the register leaves a
+  journal; the next archive run or `verify-archive --repair` rolls that issue
+  back (or completes it when the register already has it) and says so
+  (`recover_interrupted`).
+- `verify_archive(check_pdf=...)` is the place for a further check of each
+  archived PDF (signatures, issue 12).
 """
 
 from __future__ import annotations
