@@ -14,6 +14,7 @@ LibreOffice is a dependency of `make archive` (tools/ensure-libreoffice.sh).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import io
 import json
@@ -274,3 +275,31 @@ def test_archive_without_libreoffice_is_a_clear_error(made, tmp_path):
     assert proc.returncode == 2
     assert "LibreOffice" in proc.stderr and "libreoffice-writer-nogui" in proc.stderr
     assert tree_snapshot(outputs) == before
+
+
+def test_the_signing_hook_signs_the_pdf_before_it_is_stored(made, tmp_path):
+    """The one place a signer is called: with the issued PDF/A bytes, before the
+    files are stored; what it returns is archived and its records go into the
+    manifest (issue 12 plugs its signer in here)."""
+    from reportgen import pipeline
+    from reportgen.publish.archive import verify_archive
+
+    inputs, outputs = _copy(made, tmp_path)
+    seen = []
+
+    def signer(pdf: bytes):
+        seen.append(pdf)
+        return pdf + b"%signed\n", [{"role": "signer", "subject": "CN=Test"}]
+
+    written = pipeline.run_archive(inputs, outputs, "6m", 2024, number=9, date=dt.date(2024, 6, 14),
+                                   signer=signer)
+    pdf = next(p for p in written if p.suffix == ".pdf")
+    assert len(seen) == 1 and seen[0].startswith(b"%PDF")
+    assert pdf.read_bytes() == seen[0] + b"%signed\n"
+    entry, = json.loads((pdf.parent / "manifest.json").read_text(encoding="utf-8"))["issues"]
+    assert entry["signatures"] == [{"role": "signer", "subject": "CN=Test"}]
+    # and verify-archive has one place for a per-PDF check
+    checked = []
+    assert verify_archive(outputs, check_pdf=lambda path, e: checked.append((path, e["symbol"])) or []) == 0
+    assert checked == [(pdf, "09/BC-KCN")]
+    assert verify_archive(outputs, check_pdf=lambda path, e: ["chữ ký không hợp lệ"]) == 1

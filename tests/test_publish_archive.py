@@ -343,3 +343,20 @@ def test_a_kill_after_the_register_is_completed(inputs, outputs):
     entry, = manifest(outputs)["issues"]
     assert entry["symbol"] == "45/BC-KCN"
     assert not any(p.name.startswith(archive.JOURNAL_PREFIX) for p in (outputs / "archive" / "2024").iterdir())
+
+
+def test_publish_imports_nothing_above_it():
+    """Data flows one way: publish/ is handed documents and files, it never calls
+    back into the pipeline or the CLI."""
+    import ast
+
+    import reportgen.publish as publish
+
+    for path in sorted(Path(publish.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [a.name for a in node.names]
+                assert not any(n in ("pipeline", "cli") or n.endswith((".pipeline", ".cli")) for n in names), path
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.endswith((".pipeline", ".cli")) for a in node.names), path
