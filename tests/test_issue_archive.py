@@ -199,7 +199,8 @@ def test_a_draft_whose_inputs_changed_is_refused_then_issued_on_request(made, tm
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "2024/tthc/bo-sung.csv" in proc.stderr and "tthc.received" in proc.stderr
-    assert f"trong dự thảo {received}, dữ liệu hiện nay {received + 1}" in proc.stderr
+    assert (f"tthc.received: trong dự thảo {vi_format.number(received)}, "
+            f"dữ liệu hiện nay {vi_format.number(received + 1)}") in proc.stderr
     assert "make report PERIOD=6m" in proc.stderr and "ALLOW_CHANGED_INPUTS=1" in proc.stderr
     assert tree_snapshot(outputs) == before and not (outputs / "archive").exists()
 

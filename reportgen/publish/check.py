@@ -24,8 +24,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Literal, Optional
 
+from ..compose import vi_format
 from .draft_record import figure_index, flat_figures, lines_of
 from .draft_text import (
     Block,
@@ -45,7 +47,7 @@ SIMILAR = 0.6  # two paragraphs with at least this share of words in common are 
 @dataclass(frozen=True)
 class NumberDiff:
     kind: Literal["changed", "removed", "added"]
-    paragraph: str  # first words of the paragraph (the draft's for "added", else the original's)
+    paragraph: str  # first words of the paragraph: the draft's, the original's for "removed"
     written: Optional[str]  # in the draft (None: removed)
     expected: Optional[str]  # by the data (None: added by hand)
     figures: tuple[str, ...] = ()  # figures.json paths behind `expected`
@@ -97,16 +99,23 @@ class DraftCheck:
             for name in files:
                 out.append(f"tệp «{name}» {labels[kind]} sau khi tạo dự thảo.")
         for path, before, now in self.figures_changed:
-            out.append(f"số liệu {path}: trong dự thảo {_shown(before)}, dữ liệu hiện nay {_shown(now)}.")
+            if _shown(before, path) == _shown(now, path):
+                continue  # a change below what the report shows (a rate's further decimals)
+            out.append(f"số liệu {path}: trong dự thảo {_shown(before, path)}, dữ liệu hiện nay {_shown(now, path)}.")
         out += [d.describe() for d in self.stale]
         return out
 
 
-def _shown(value) -> str:
+def _shown(value, path: str = "") -> str:
+    """A figure of figures.json as the report writes it: '1.756', '96,7%'."""
     if value is None:
         return "không có"
     if isinstance(value, bool):
         return "có" if value else "không"
+    if isinstance(value, float) and path.startswith(("indicators.", "comparison.")) and path.endswith(".value"):
+        return vi_format.percent(Fraction(value).limit_denominator(10**9))
+    if isinstance(value, (int, float)):
+        return vi_format.number(value)
     return str(value)
 
 
@@ -121,7 +130,7 @@ def _pair_numbers(written: list[str], expected: list[tuple[str, tuple]], where_w
         e, figs = expected[i] if i < len(expected) else (None, ())
         if w is not None and e is not None:
             if w != e:
-                out.append(NumberDiff("changed", where_expected, w, e, figs))
+                out.append(NumberDiff("changed", where_written, w, e, figs))
         elif e is not None:
             out.append(NumberDiff("removed", where_expected, None, e, figs))
         elif w is not None:

@@ -157,7 +157,10 @@ def _sign(pdf: bytes, signer: Optional[Signer]) -> tuple[bytes, list]:
 
 def _stale_message(result: DraftCheck, period: str, draft: Path) -> str:
     lines = result.inputs_lines()
-    shown = lines[:15] + ([f"… và {len(lines) - 15} thay đổi khác"] if len(lines) > 15 else [])
+    files = len(result.changed_inputs)
+    limit = files + 8
+    shown = lines[:limit] + ([f"… và {len(lines) - limit} thay đổi khác (xem đủ bằng «make check PERIOD={period}»)."]
+                             if len(lines) > limit else [])
     return (
         f"Dự thảo «{draft}» được tạo từ dữ liệu đầu vào đã thay đổi sau đó: " + " ".join(shown) + " "
         f"Cách làm tiếp: chạy lại «make report PERIOD={period}» để tạo dự thảo mới từ dữ liệu hiện nay (rồi sửa "
