@@ -132,11 +132,20 @@ def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[
 def write_report(outputs: Path, plan: Plan, report) -> list[Path]:
     """Render the draft report of a prepared period and publish it under
     OUTPUTS/<year>/<period>/."""
+    import sys
+
     from .publish.files import publish
+    from .publish.issue import edited_draft_copy
 
     files = render_report_files(plan, report)
+    folder = Path(outputs) / str(plan.year) / report.figures.current.period
     with console.stage(STAGES[3]):
-        return publish(Path(outputs) / str(plan.year) / report.figures.current.period, files)
+        kept = edited_draft_copy(folder, plan.year, report.figures.current.period)
+        written = publish(folder, {**files, **kept})
+    for name in kept:
+        print(f"Dự thảo cũ đã được sửa sau khi tạo: giữ lại bản đã sửa ở «{folder / name}» trước khi ghi dự thảo "
+              "mới (chép lại nội dung đã sửa vào dự thảo mới nếu cần).", file=sys.stderr)
+    return written
 
 
 def run_report(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:

@@ -304,3 +304,20 @@ def test_the_signing_hook_signs_the_pdf_before_it_is_stored(made, tmp_path):
     assert verify_archive(outputs, check_pdf=lambda path, e: checked.append((path, e["symbol"])) or []) == 0
     assert checked == [(pdf, "09/BC-KCN")]
     assert verify_archive(outputs, check_pdf=lambda path, e: ["chữ ký không hợp lệ"]) == 1
+
+
+def test_report_again_keeps_the_edited_draft(made, tmp_path):
+    inputs, outputs = _copy(made, tmp_path)
+    folder = outputs / "2024" / "6m"
+    document = docx.Document(str(folder / DRAFT))
+    document.paragraphs[8].add_run(" " + SENTENCE)
+    document.save(str(folder / DRAFT))
+    edited_bytes = (folder / DRAFT).read_bytes()
+    proc = run_cli("report", "--period", "6m", "--inputs", str(inputs), "--outputs", str(outputs))
+    assert proc.returncode == 0, proc.stderr
+    kept = folder / "BC-CCHC-2024-6m-ban-da-sua-1.docx"
+    assert kept.read_bytes() == edited_bytes and "ban-da-sua-1.docx" in proc.stderr
+    assert SENTENCE not in docx_plain_text((folder / DRAFT).read_bytes())
+    # the new draft is untouched: running again keeps nothing more
+    proc = run_cli("report", "--period", "6m", "--inputs", str(inputs), "--outputs", str(outputs))
+    assert proc.returncode == 0 and not (folder / "BC-CCHC-2024-6m-ban-da-sua-2.docx").exists()

@@ -164,12 +164,8 @@ def compare_lines(written: list[str], expected: list[str], figures: list[list[tu
     matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
     out: list[NumberDiff] = []
 
-    def only_expected(j: int) -> None:
-        out.extend(NumberDiff("removed", first_words(expected[j]), None, n, tuple(f))
-                   for n, f in _numbers_with(expected[j], figures[j]))
-
-    def only_written(i: int) -> None:
-        out.extend(NumberDiff("added", first_words(written[i]), n, None) for n, _ in _numbers_with(written[i], []))
+    lone_written: list[int] = []  # paragraphs of the draft with no original
+    lone_expected: list[int] = []  # originals with no paragraph in the draft
 
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -177,11 +173,9 @@ def compare_lines(written: list[str], expected: list[str], figures: list[list[tu
                 if written[i] != expected[j]:
                     out += _compare_line(written[i], expected[j], figures[j])
         elif op == "delete":
-            for i in range(i1, i2):
-                only_written(i)
+            lone_written += range(i1, i2)
         elif op == "insert":
-            for j in range(j1, j2):
-                only_expected(j)
+            lone_expected += range(j1, j2)
         else:  # replace: pair each original with its most similar edited paragraph, in order
             pairs: dict[int, int] = {}
             start = i1
@@ -194,17 +188,26 @@ def compare_lines(written: list[str], expected: list[str], figures: list[list[tu
                 if best is not None:
                     pairs[best] = j
                     start = best + 1
-            for i in range(i1, i2):
-                if i not in pairs:
-                    only_written(i)
+            lone_written += [i for i in range(i1, i2) if i not in pairs]
             matched = set(pairs.values())
-            for j in range(j1, j2):
-                if j not in matched:
-                    only_expected(j)
+            lone_expected += [j for j in range(j1, j2) if j not in matched]
             for i, j in sorted(pairs.items()):
                 out += _compare_line(written[i], expected[j], figures[j])
-    order = {id(d): k for k, d in enumerate(out)}
-    return sorted(out, key=lambda d: order[id(d)])
+    # a paragraph moved elsewhere (a table, a section) is the same paragraph
+    moved: dict[int, int] = {}
+    for i in lone_written:
+        j = next((j for j in lone_expected if j not in moved.values() and kb[j] == ka[i]), None)
+        if j is not None:
+            moved[i] = j
+            out += _compare_line(written[i], expected[j], figures[j])
+    for i in lone_written:
+        if i not in moved:
+            out.extend(NumberDiff("added", first_words(written[i]), n, None) for n, _ in _numbers_with(written[i], []))
+    for j in lone_expected:
+        if j not in moved.values():
+            out.extend(NumberDiff("removed", first_words(expected[j]), None, n, tuple(f))
+                       for n, f in _numbers_with(expected[j], figures[j]))
+    return out
 
 
 def _numbers_with(text: str, figures: list) -> list[tuple[str, tuple]]:

@@ -122,6 +122,27 @@ def _check(path: Path, data: bytes, record: Optional[dict], fresh: Fresh) -> Dra
         ) from None
 
 
+def edited_draft_copy(folder: Path, year: int, period: str) -> dict[str, bytes]:
+    """1. draft, made again: when the draft in `folder` was edited since `make
+    report` wrote it (its SHA-256 is not its record's), the edited file under a
+    free name '<report>-ban-da-sua-<n>.docx', to be written with the new draft:
+    running `make report` again must not lose the clerk's work."""
+    name = report_name(year, period)
+    draft, sidecar = Path(folder) / f"{name}.docx", Path(folder) / record_name(year, period)
+    if not draft.is_file() or not sidecar.is_file():
+        return {}
+    data = draft.read_bytes()
+    try:
+        if read_record(sidecar).get("docx_sha256") == sha256_bytes(data):
+            return {}
+    except RecordUnreadable:
+        pass
+    n = 1
+    while (Path(folder) / f"{name}-ban-da-sua-{n}.docx").exists():
+        n += 1
+    return {f"{name}-ban-da-sua-{n}.docx": data}
+
+
 # ------------------------------------------------------------------ 2. reviewed: make check
 
 
