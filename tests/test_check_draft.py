@@ -145,3 +145,37 @@ def test_a_moved_paragraph_is_the_same_paragraph():
     edited = ["Mở đầu.", "Giữa.", "Cuối cùng có 3 kiến nghị.", "Hết.", "Tiếp nhận 13 hồ sơ."]
     diff, = compare_lines(edited, made)
     assert (diff.kind, diff.written, diff.expected) == ("changed", "13", "12")
+
+
+def test_number_and_date_written_into_lines_split_into_runs(sample_report_6m):
+    """As Word saves it: the Số line in three runs with a bookmark between them;
+    the new text keeps the first run's formatting, the rest of the document is
+    untouched."""
+    import datetime as dt
+
+    from reportgen.publish.docx_edit import fill_number_and_date
+
+    document = docx.Document(str(sample_report_6m / DRAFT))
+    cell = document.tables[0].rows[1].cells[0]
+    number = next(p for p in cell.paragraphs if p.text.startswith("Số:"))
+    text = number.text
+    number.runs[0].text = text[:3]
+    number.runs[0].italic = True
+    number.add_run(text[3:6])
+    mark = number._element.makeelement(qn("w:bookmarkStart"), {qn("w:id"): "7", qn("w:name"): "so"})
+    number._element.append(mark)
+    number.add_run(text[6:])
+    data = save(document)
+    issued, edits = fill_number_and_date(data, type_code="BC", agency_code="KCN", number=45, date=dt.date(2024, 2, 5))
+    assert [e.what for e in edits] == ["Số", "ngày", "Kèm theo", "Kèm theo"]
+    after = docx.Document(io.BytesIO(issued))
+    cell = after.tables[0].rows[1].cells
+    number = next(p for p in cell[0].paragraphs if p.text.startswith("Số:"))
+    assert number.text == "Số: 45/BC-KCN" and number.runs[0].italic is True
+    assert number._element.find(qn("w:bookmarkStart")) is not None
+    assert any(p.text == "Hải Dương, ngày 05 tháng 02 năm 2024" for p in cell[1].paragraphs)
+    notes = [p.text for p in after.paragraphs if p.text.startswith("(Kèm theo")]
+    assert notes and all("Báo cáo số 45/BC-KCN ngày 05/02/2024 của " in n for n in notes)
+    before_blocks = [b.text for b in docx_blocks(data)]
+    after_blocks = [b.text for b in docx_blocks(issued)]
+    assert sum(a != b for a, b in zip(before_blocks, after_blocks)) == 3
