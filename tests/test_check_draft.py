@@ -179,3 +179,17 @@ def test_number_and_date_written_into_lines_split_into_runs(sample_report_6m):
     before_blocks = [b.text for b in docx_blocks(data)]
     after_blocks = [b.text for b in docx_blocks(issued)]
     assert sum(a != b for a, b in zip(before_blocks, after_blocks)) == 3
+
+
+def test_a_draft_of_another_period_is_refused(sample_report_6m, tmp_path):
+    import shutil
+
+    from reportgen.diagnostics import UsageError
+    from reportgen.publish.issue import find_record
+
+    draft = tmp_path / "du-thao.docx"
+    shutil.copy(sample_report_6m / DRAFT, draft)
+    shutil.copy(sample_report_6m / "BC-CCHC-2024-6m.draft.json", tmp_path / "du-thao.draft.json")
+    assert find_record(draft, tmp_path / "outputs", 2024, "6m")["period"] == "6m"
+    with pytest.raises(UsageError, match="6 tháng đầu năm 2024.*không phải báo cáo quý III năm 2024"):
+        find_record(draft, tmp_path / "outputs", 2024, "q3")

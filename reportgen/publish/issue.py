@@ -89,9 +89,11 @@ def find_draft(outputs: Path, year: int, period: str, draft: Optional[Path]) -> 
 
 def find_record(draft: Path, outputs: Path, year: int, period: str) -> Optional[dict]:
     """The draft's record: beside the draft (`<name>.draft.json`), else the one
-    `make report` wrote in OUTPUTS for this report. None when there is none."""
-    candidates = [draft.with_name(draft.stem + SUFFIX), Path(outputs) / str(year) / period / record_name(year, period)]
-    for path in dict.fromkeys(candidates):
+    `make report` wrote in OUTPUTS for this report. None when there is none. A
+    draft whose own record names another report is refused: it is not this one."""
+    beside = draft.with_name(draft.stem + SUFFIX)
+    default = Path(outputs) / str(year) / period / record_name(year, period)
+    for path in dict.fromkeys([beside, default]):
         if path.is_file():
             try:
                 record = read_record(path)
@@ -99,6 +101,11 @@ def find_record(draft: Path, outputs: Path, year: int, period: str) -> Optional[
                 raise UsageError(f"{exc} Chạy lại «make report» để tạo lại dự thảo và bản ghi.") from None
             if record["year"] == year and record["period"] == period:
                 return record
+            if path == beside:
+                raise UsageError(
+                    f"Dự thảo «{draft}» là báo cáo {subject_phrase(record['period'], record['year'])} (theo bản ghi "
+                    f"«{path.name}»), không phải báo cáo {subject_phrase(period, year)}. Kiểm tra lại DRAFT, PERIOD, YEAR."
+                )
     return None
 
 
