@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import Literal, Optional
 
 from ..compose import vi_format
-from .draft_record import figure_index, flat_figures, lines_of
+from .draft_record import flat_figures, lines_of
 from .draft_text import (
     Block,
     comparable,
