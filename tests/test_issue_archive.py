@@ -218,6 +218,18 @@ def test_a_draft_whose_inputs_changed_is_refused_then_issued_on_request(made, tm
     assert entry["hand_changes"] == []
 
 
+def section(output: str, title: str) -> list[str]:
+    """The '- ' lines printed under the heading that starts with `title`."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    out = []
+    for line in lines[start + 1:]:
+        if not line.startswith("- "):
+            break
+        out.append(line)
+    return out
+
+
 def test_check_lists_exactly_the_changed_figure(made, edited, tmp_path):
     inputs, outputs = _copy(made, tmp_path)
     data, old, new = edited
@@ -225,8 +237,7 @@ def test_check_lists_exactly_the_changed_figure(made, edited, tmp_path):
     draft.write_bytes(data)
     proc = run_cli("check", "--period", "6m", "--draft", str(draft), "--inputs", str(inputs), "--outputs", str(outputs))
     assert proc.returncode == 0, proc.stderr
-    hand = proc.stdout.split("Số liệu sửa tay")[1].split("Dữ liệu đầu vào")[0]
-    listed = [line for line in hand.splitlines() if line.startswith("- ")]
+    listed = section(proc.stdout, "Số liệu sửa tay")
     assert len(listed) == 1 and f"viết {new}, số liệu cho {old}" in listed[0], proc.stdout
     assert "tthc.received" in listed[0]
 
@@ -236,6 +247,7 @@ def test_check_an_untouched_draft_finds_nothing(made, tmp_path):
     proc = run_cli("check", "--period", "6m", "--inputs", str(inputs), "--outputs", str(outputs))
     assert proc.returncode == 0, proc.stderr
     assert "không có gì cần sửa" in proc.stdout
+    assert section(proc.stdout, "Số liệu sửa tay") == ["- không có."]
     assert "viết " not in proc.stdout
 
 

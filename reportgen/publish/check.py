@@ -306,9 +306,13 @@ def report_lines(result: DraftCheck) -> list[tuple[str, list[str]]]:
         sections.append(("Không tìm thấy bản ghi của dự thảo", [
             "không biết dự thảo được tạo từ dữ liệu nào: so sánh với số liệu tính từ dữ liệu hiện nay.",
         ]))
-    label = "Số liệu sửa tay (khác với số liệu)" if not result.changed_inputs else \
-        "Số liệu sửa tay (khác với số liệu lúc tạo dự thảo)"
-    sections.append((label, [d.describe() for d in result.hand] or ["không có."]))
+    basis = "số liệu" if not result.changed_inputs else "số liệu lúc tạo dự thảo"
+    for kind, title in (("changed", f"Số liệu sửa tay (khác với {basis})"),
+                        ("removed", "Số liệu bị xóa khỏi dự thảo"),
+                        ("added", "Số thêm vào dự thảo (không có trong số liệu)")):
+        found = [d.describe() for d in result.hand if d.kind == kind]
+        if found or kind == "changed":
+            sections.append((title, found or ["không có."]))
     if result.record_found:
         sections.append(("Dữ liệu đầu vào thay đổi từ khi tạo dự thảo",
                          result.inputs_lines() or ["không có."]))
