@@ -333,3 +333,26 @@ def test_report_again_keeps_the_edited_draft(made, tmp_path):
     # the new draft is untouched: running again keeps nothing more
     proc = run_cli("report", "--period", "6m", "--inputs", str(inputs), "--outputs", str(outputs))
     assert proc.returncode == 0 and not (folder / "BC-CCHC-2024-6m-ban-da-sua-2.docx").exists()
+
+
+def test_an_archive_run_killed_before_the_register_does_not_block_the_next(made, tmp_path):
+    """A real kill (SIGKILL) inside `archive` after the files are linked and
+    before the register is written; the same command again rolls it back, says
+    so, and issues."""
+    import signal
+
+    from reportgen.publish.archive import TEST_DIE_AT
+
+    inputs, outputs = _copy(made, tmp_path)
+    args = ("archive", "--period", "6m", "--number", "7", "--date", "2024-06-12",
+            "--inputs", str(inputs), "--outputs", str(outputs))
+    proc = run_cli(*args, env={TEST_DIE_AT: "archive-linked"})
+    assert proc.returncode == -signal.SIGKILL
+    folder = outputs / "archive" / "2024"
+    assert (folder / "007-BC-CCHC-2024-6m.pdf").is_file() and not (folder / "manifest.json").exists()
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert "bị dừng giữa chừng" in proc.stderr and "đã hủy lần phát hành đó" in proc.stderr
+    entry, = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["issues"]
+    assert entry["symbol"] == "07/BC-KCN"
+    assert run_cli("verify-archive", "--outputs", str(outputs)).returncode == 0
