@@ -112,6 +112,14 @@ def _run(args) -> int:
                 args.inputs, args.outputs, require_period(args.period), _year(args.year),
                 number=number, date=date, draft=args.draft, allow_changed_inputs=args.allow_changed_inputs,
             )
+        _print_written(written)
+        pdf = next((p for p in written if p.suffix == ".pdf"), None)
+        if pdf is not None:
+            from .publish.office import embedded_fonts
+
+            print(f"Phông chữ PDF phát hành (LibreOffice, đã nhúng): {', '.join(embedded_fonts(pdf.read_bytes()))}.",
+                  file=sys.stderr)
+        return 0
     elif args.command == "check":
         period, year = require_period(args.period), _year(args.year)
         with console.progress(pipeline.STAGES[:3]):
@@ -143,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         status = _run(args)
-        if status == 0 and args.command in ("report", "plan", "archive"):
+        if status == 0 and args.command in ("report", "plan"):
             print(_font_notice(), file=sys.stderr)  # said once the PDF is written
         return status
     except ReportgenError as exc:

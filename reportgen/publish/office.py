@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -137,3 +138,18 @@ def finish_pdfa(pdf: bytes, *, title: str, author: str, subject: str = "", keywo
         out = io.BytesIO()
         doc.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def embedded_fonts(pdf: bytes) -> list[str]:
+    """The font families embedded in a PDF ('Liberation Serif'), for the run's output."""
+    import pikepdf
+
+    names = []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                name = str(obj.get("/FontName", ""))[1:].split("+", 1)[-1].split("-")[0]
+                family = " ".join(re.findall(r"[A-Z][a-z]+|[A-Z]+(?![a-z])", name)) or name
+                if family not in names:
+                    names.append(family)
+    return names
