@@ -19,17 +19,25 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 BASE_URL ?= http://$(HOST):$(PORT)
 RENEW   ?=
+DRAFT   ?=
+ALLOW_CHANGED_INPUTS ?=
+REPAIR  ?=
 
 YEAR_ARG = $(if $(strip $(YEAR)),--year "$(YEAR)")
+DRAFT_ARG = $(if $(strip $(DRAFT)),--draft "$(DRAFT)")
+ALLOW_ARG = $(if $(filter 1 yes true,$(ALLOW_CHANGED_INPUTS)),--allow-changed-inputs)
+REPAIR_ARG = $(if $(filter 1 yes true,$(REPAIR)),--repair)
 RG       = $(BIN)/reportgen
 
-.PHONY: report forms archive plan bench test verify-archive sample clean help serve links
+.PHONY: report forms archive check plan bench test verify-archive sample clean help office serve links
 
 help:
 	@echo "make report PERIOD=6m [YEAR=2024] [INPUTS=inputs] [OUTPUTS=outputs]"
 	@echo "make forms PERIOD=q3 | make archive PERIOD=6m NUMBER=45 DATE=2024-06-12 | make plan YEAR=2024"
-	@echo "make test | make bench | make verify-archive"
 	@echo "make serve [HOST=0.0.0.0] [PORT=8000] | make links [BASE_URL=http://192.168.1.10:8000] [RENEW=QLDT]"
+	@echo "make check PERIOD=6m [DRAFT=du-thao.docx] | make verify-archive [REPAIR=1]"
+	@echo "make archive ... [DRAFT=du-thao.docx] [ALLOW_CHANGED_INPUTS=1]"
+	@echo "make test | make bench"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,14 +67,22 @@ forms: $(STAMP)
 	$(call need,PERIOD,q1 | 6m | q3 | year)
 	@$(RG) forms --period "$(PERIOD)" $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
 
-archive: $(STAMP) $(FONTS)
+# LibreOffice Writer for archive and check (installed through apt when possible).
+office:
+	@bash tools/ensure-libreoffice.sh
+
+archive: $(STAMP) $(FONTS) office
 	$(call need,PERIOD,q1 | 6m | q3 | year)
 	$(call need,NUMBER,số văn bản, ví dụ NUMBER=45)
 	$(call need,DATE,ngày ban hành YYYY-MM-DD, ví dụ DATE=2024-06-12)
-	@$(RG) archive --period "$(PERIOD)" --number "$(NUMBER)" --date "$(DATE)" $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+	@$(RG) archive --period "$(PERIOD)" --number "$(NUMBER)" --date "$(DATE)" $(YEAR_ARG) $(DRAFT_ARG) $(ALLOW_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+
+check: $(STAMP) $(FONTS) office
+	$(call need,PERIOD,q1 | 6m | q3 | year)
+	@$(RG) check --period "$(PERIOD)" $(YEAR_ARG) $(DRAFT_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
 
 verify-archive: $(STAMP)
-	@$(RG) verify-archive --outputs "$(OUTPUTS)"
+	@$(RG) verify-archive $(REPAIR_ARG) --outputs "$(OUTPUTS)"
 
 plan: $(STAMP) $(FONTS)
 	@$(RG) plan $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"

@@ -74,8 +74,17 @@ def _parser() -> argparse.ArgumentParser:
     common(archive)
     archive.add_argument("--number", required=True)
     archive.add_argument("--date", required=True)
+    archive.add_argument("--draft", default=None, type=Path,
+                         help="dự thảo đã sửa (.docx); mặc định: dự thảo trong OUTPUTS")
+    archive.add_argument("--allow-changed-inputs", action="store_true",
+                         help="phát hành dự thảo dù dữ liệu đầu vào đã thay đổi (ghi vào sổ lưu trữ)")
+    check = sub.add_parser("check", help="kiểm tra dự thảo đã sửa trước khi trình ký")
+    common(check)
+    check.add_argument("--draft", default=None, type=Path, help="dự thảo đã sửa (.docx)")
     verify = sub.add_parser("verify-archive", help="kiểm tra các tệp lưu trữ theo manifest")
     verify.add_argument("--outputs", default="outputs", type=Path)
+    verify.add_argument("--repair", action="store_true",
+                        help="hoàn tất hoặc hủy lần phát hành bị dừng giữa chừng rồi kiểm tra")
     sub.add_parser("bench", help="đo tốc độ và bộ nhớ")
     serve = sub.add_parser("serve", help="trang nhận báo cáo của các phòng, đơn vị trên mạng nội bộ")
     serve.add_argument("--host", default="127.0.0.1")
@@ -115,17 +124,32 @@ def _run(args) -> int:
     elif args.command == "plan":
         written = pipeline.run_plan(args.inputs, args.outputs, _year(args.year))
     elif args.command == "archive":
-        from .publish.archive import run_archive
-
+        number, date = _number(args.number), _date(args.date)
         with console.progress(pipeline.STAGES):
-            written = run_archive(
+            written = pipeline.run_archive(
                 args.inputs, args.outputs, require_period(args.period), _year(args.year),
-                number=_number(args.number), date=_date(args.date),
+                number=number, date=date, draft=args.draft, allow_changed_inputs=args.allow_changed_inputs,
             )
+        _print_written(written)
+        pdf = next((p for p in written if p.suffix == ".pdf"), None)
+        if pdf is not None:
+            from .publish.office import embedded_fonts
+
+            print(f"Phông chữ PDF phát hành (LibreOffice, đã nhúng): {', '.join(embedded_fonts(pdf.read_bytes()))}.",
+                  file=sys.stderr)
+        return 0
+    elif args.command == "check":
+        period, year = require_period(args.period), _year(args.year)
+        with console.progress(pipeline.STAGES[:3]):
+            result = pipeline.run_check(args.inputs, args.outputs, period, year, draft=args.draft)
+        warnings = len(result.hand) + len(result.inputs_lines()) + len(result.elements)
+        print("Kết quả: " + (f"{warnings} điểm cần xem (cảnh báo), không có lỗi." if warnings
+                             else "không có gì cần sửa."))
+        return 0
     elif args.command == "verify-archive":
         from .publish.archive import verify_archive
 
-        return verify_archive(args.outputs)
+        return verify_archive(args.outputs, repair=args.repair)
     elif args.command == "serve":
         from .web.app import serve
 
@@ -153,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         status = _run(args)
-        if status == 0 and args.command in ("report", "plan", "archive"):
+        if status == 0 and args.command in ("report", "plan"):
             print(_font_notice(), file=sys.stderr)  # said once the PDF is written
         return status
     except ReportgenError as exc:

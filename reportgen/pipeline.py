@@ -103,6 +103,7 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
 def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[str, bytes]:
     """Every file of a report run, in memory: nothing is written here."""
     from .compose.report import compose_report
+    from .publish.draft_record import build_record, record_name
     from .publish.review import render_review
     from .render.docx import render_docx
     from .render.pdf import render_pdf
@@ -118,23 +119,71 @@ def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[
         }
         review_name, review = render_review(plan, report)
         files[review_name] = review
+        if issue is None:  # a draft: its record, to recognise it when it comes back edited
+            files[record_name(plan.year, report.figures.current.period)] = build_record(
+                files[f"{name}.docx"], figures_json, report.inputs, plan.year, report.figures.current.period)
     return files
 
 
 def write_report(outputs: Path, plan: Plan, report) -> list[Path]:
     """Render the draft report of a prepared period and publish it under
     OUTPUTS/<year>/<period>/."""
+    import sys
+
     from .publish.files import publish
+    from .publish.issue import edited_draft_copy
 
     files = render_report_files(plan, report)
+    folder = Path(outputs) / str(plan.year) / report.figures.current.period
     with console.stage(STAGES[3]):
-        return publish(Path(outputs) / str(plan.year) / report.figures.current.period, files)
+        kept = edited_draft_copy(folder, plan.year, report.figures.current.period)
+        written = publish(folder, {**files, **kept})
+    for name in kept:
+        print(f"Dự thảo cũ đã được sửa sau khi tạo: giữ lại bản đã sửa ở «{folder / name}» trước khi ghi dự thảo "
+              "mới (chép lại nội dung đã sửa vào dự thảo mới nếu cần).", file=sys.stderr)
+    return written
 
 
 def run_report(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
     """`make report`: the draft report of a period under OUTPUTS/<year>/<period>/."""
     plan, report = prepare_report(inputs, period, year)
     return write_report(outputs, plan, report)
+
+
+def fresh_report(inputs: Path, period: str, year: int | None = None):
+    """What the data gives now, for checking and issuing a draft (publish.issue.Fresh)."""
+    from .compose.report import compose_report
+    from .publish.issue import Fresh
+    from .render.docx import render_docx
+
+    plan, report = prepare_report(inputs, period, year)
+    with console.stage(STAGES[2]):
+        doc = compose_report(plan, report)
+        docx = render_docx(doc)
+    return Fresh(
+        plan=plan, report=report, doc=doc, docx=docx, figures_json=report.figures.to_json().encode("utf-8"),
+        render_issued=lambda number, date: render_docx(compose_report(plan, report, Issue(number, date))),
+    )
+
+
+def run_check(inputs: Path, outputs: Path, period: str, year: int | None = None, *, draft: Path | None = None):
+    """`make check`: the edited draft against its record and the data now."""
+    from .publish import issue
+
+    return issue.check(outputs, fresh_report(inputs, period, year), draft=draft)
+
+
+def run_archive(inputs: Path, outputs: Path, period: str, year: int | None = None, *, number: int,
+                date: dt.date, draft: Path | None = None, allow_changed_inputs: bool = False,
+                signer=None) -> list[Path]:
+    """`make archive`: issue the reviewed draft (or, without one, the report
+    rendered from the data) and archive it. `signer`: see publish.issue."""
+    from .publish import issue
+
+    fresh = fresh_report(inputs, period, year)
+    with console.stage(STAGES[3]):
+        return issue.issue(outputs, inputs, fresh, number=number, date=date, draft=draft,
+                           allow_changed_inputs=allow_changed_inputs, signer=signer)
 
 
 def run_plan(inputs: Path, outputs: Path, year: int | None = None) -> list[Path]:

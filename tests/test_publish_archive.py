@@ -1,4 +1,6 @@
-"""The archive of issued reports: once, each refusal, hashes, verify (stages faked)."""
+"""The archive of issued reports: once, each refusal, hashes, verify, an
+interrupted issue (the issued files are handed in; making them is tested in
+test_issue_archive.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from conftest import run_cli, tree_snapshot
 from test_publish_support import PLAN_DIR, fake_prepare, fake_render
 
 from reportgen.diagnostics import ReportgenError, UsageError
+from reportgen.pipeline import Issue
 from reportgen.publish import archive, files
-from reportgen.publish.archive import ArchiveRefused, run_archive, verify_archive
+from reportgen.publish.archive import ArchiveRefused, verify_archive
 
 NOW = dt.datetime(2024, 6, 12, 8, 30, tzinfo=dt.timezone.utc)
 
@@ -37,9 +40,20 @@ def outputs(tmp_path) -> Path:
 
 
 def issue(inputs, outputs, period="6m", number=45, date=dt.date(2024, 6, 12), render=fake_render, now=NOW):
-    return run_archive(
-        inputs, outputs, period, 2024, number=number, date=date,
-        prepare=fake_prepare, render=render, now=lambda: now,
+    """What publish.issue does around the archive, with the files faked: the
+    date and register checks first, the issued files made, then stored."""
+    plan, report = fake_prepare(inputs, period, 2024)
+    sym = archive.symbol(number, plan.organization.code)
+    archive.check_date(plan.periods[period].end, date, 2024, period, now.date())
+    archive.precheck(outputs, number=number, date=date, year=2024, period=period, sym=sym)
+    archive.late_data_warning([(s.department, s.sent_on) for s in report.submissions], date)
+    made = render(plan, report, Issue(number, date))
+    changed = archive.changed_inputs(inputs, report.inputs)
+    if changed:
+        raise archive.ArchiveError(f"Dữ liệu đầu vào đã thay đổi trong khi phát hành: {', '.join(changed)}.")
+    return archive.archive_issue(
+        outputs, number=number, date=date, year=2024, period=period, sym=sym,
+        files=made, inputs=report.inputs, now=lambda: now,
     )
 
 
@@ -263,3 +277,86 @@ def test_verify_a_read_only_archive(inputs, outputs, monkeypatch):
 
     monkeypatch.setattr(archive, "folder_lock", no_lock_file)
     assert verify_archive(outputs) == 0
+
+
+# ------------------------------------------------------------------ a run killed while storing
+
+_KILLED_RUN = """
+import datetime as dt, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from test_publish_archive import issue
+issue(Path({inputs!r}), Path({outputs!r}), number={number})
+"""
+
+
+def _killed_issue(inputs, outputs, point, number=45):
+    """Run an issue in a child process that SIGKILLs itself at `point`."""
+    import signal
+    import subprocess
+    import sys
+
+    code = _KILLED_RUN.format(tests=str(Path(__file__).parent), inputs=str(inputs), outputs=str(outputs),
+                              number=number)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, archive.TEST_DIE_AT: point})
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+
+
+def test_a_kill_after_linking_is_rolled_back_by_the_next_archive_run(inputs, outputs, capsys):
+    _killed_issue(inputs, outputs, "archive-linked")
+    folder = outputs / "archive" / "2024"
+    left = sorted(p.name for p in folder.iterdir())
+    # the files are linked, the register was never written: without recovery they would block a retry
+    assert "045-BC-CCHC-2024-6m.pdf" in left and "manifest.json" not in left
+    assert any(name.startswith(archive.JOURNAL_PREFIX) for name in left)
+    assert verify_archive(outputs) == 1
+    assert "bị dừng giữa chừng" in capsys.readouterr().err
+
+    written = issue(inputs, outputs)  # the same command again
+    err = capsys.readouterr().err
+    assert "bị dừng giữa chừng" in err and "đã hủy lần phát hành đó" in err and "045-BC-CCHC-2024-6m.pdf" in err
+    assert manifest(outputs)["issues"][0]["symbol"] == "45/BC-KCN"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in written)
+    assert verify_archive(outputs) == 0
+
+
+def test_verify_repair_rolls_back_an_interrupted_issue_through_the_cli(inputs, outputs):
+    issue(inputs, outputs, period="q1", number=44, date=dt.date(2024, 6, 11))
+    before = tree_snapshot(outputs)
+    _killed_issue(inputs, outputs, "archive-linked")
+    assert tree_snapshot(outputs) != before
+    proc = run_cli("verify-archive", "--outputs", str(outputs))
+    assert proc.returncode == 1 and "REPAIR=1" in proc.stderr
+    proc = run_cli("verify-archive", "--repair", "--outputs", str(outputs))
+    assert proc.returncode == 0, proc.stderr
+    assert "Đã xử lý" in proc.stdout and "số 45/BC-KCN" in proc.stdout and "đã hủy lần phát hành đó" in proc.stdout
+    assert tree_snapshot(outputs) == before  # byte for byte as before the killed run
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_kill_after_the_register_is_completed(inputs, outputs):
+    _killed_issue(inputs, outputs, "archive-registered")
+    proc = run_cli("verify-archive", "--repair", "--outputs", str(outputs))
+    assert proc.returncode == 0, proc.stderr
+    assert "đã hoàn tất" in proc.stdout
+    entry, = manifest(outputs)["issues"]
+    assert entry["symbol"] == "45/BC-KCN"
+    assert not any(p.name.startswith(archive.JOURNAL_PREFIX) for p in (outputs / "archive" / "2024").iterdir())
+
+
+def test_publish_imports_nothing_above_it():
+    """Data flows one way: publish/ is handed documents and files, it never calls
+    back into the pipeline or the CLI."""
+    import ast
+
+    import reportgen.publish as publish
+
+    for path in sorted(Path(publish.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [a.name for a in node.names]
+                assert not any(n in ("pipeline", "cli") or n.endswith((".pipeline", ".cli")) for n in names), path
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.endswith((".pipeline", ".cli")) for a in node.names), path

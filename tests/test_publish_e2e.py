@@ -17,9 +17,12 @@ def test_archive_the_sample_6m_report(tmp_path):
     proc = run_cli("archive", "--period", "6m", "--number", "7", "--date", "2024-06-12",
                    "--inputs", str(SAMPLE_INPUTS), "--outputs", str(outputs))
     assert proc.returncode == 0, proc.stderr
+    # no draft was made: the report is rendered from the data, and the run says so
+    assert "Không có dự thảo" in proc.stdout and "tạo từ dữ liệu" in proc.stdout
     folder = outputs / "archive" / "2024"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     entry, = manifest["issues"]
+    assert entry["draft"] == {"source": "rendered_from_data"}
     assert entry["symbol"] == "07/BC-KCN"
     assert set(entry["files"]) == {"007-BC-CCHC-2024-6m.docx", "007-BC-CCHC-2024-6m.pdf", "007-BC-CCHC-2024-6m-figures.json"}
     for name, digest in entry["files"].items():

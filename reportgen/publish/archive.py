@@ -1,7 +1,8 @@
 """The archive of issued reports (`make archive`, `make verify-archive`).
 
-`run_archive` renders the issued report (number and date filled in) and stores
-it under OUTPUTS/archive/<year of DATE>/:
+`archive_issue` stores an issued report it is handed (publish.issue makes the
+files: the reviewed draft with its number and date, the PDF/A LibreOffice made
+from it, figures.json) under OUTPUTS/archive/<year of DATE>/:
 
     045-BC-CCHC-2024-6m.docx           the report as issued
     045-BC-CCHC-2024-6m.pdf            the same, PDF/A
@@ -16,13 +17,18 @@ then the report's name (year and period reported). manifest.json:
        "year_reported": 2024, "period": "6m", "title": "Báo cáo kết quả ...",
        "issued_at": "2024-06-12T08:30:00+00:00",
        "files": {"045-BC-CCHC-2024-6m.docx": "<sha256>", ...},
-       "inputs": {"2024/plan.yaml": "<sha256>", "2024/submissions/VP.xlsx": ...}}]}
+       "inputs": {"2024/plan.yaml": "<sha256>", "2024/submissions/VP.xlsx": ...},
+       "draft": {"source": "reviewed_draft", "file": ..., "sha256": ..., "record": true},
+       "hand_changes": [{"kind": "changed", "paragraph": "Trong kỳ, Ban tiếp nhận …",
+                         "written": "1.760", "data": "1.756", "figures": ["tthc.received"]}],
+       "issued_with_changed_inputs": true, ...      only when ALLOW_CHANGED_INPUTS
+       "signatures": [...]}]}                        only when a signer signed
 
 `inputs` holds every input file the figures were computed from (plan.yaml,
 workbooks and dossier logs of INPUTS/<year>/, and of INPUTS/<year-1>/ when the
 comparisons with last year came from it), by path relative to INPUTS, as intake
-hashed them while reading. They are checked again after rendering; a file changed
-meanwhile stops the issue.
+hashed them while reading (for a reviewed draft: those its record names). They
+are checked again after rendering; a file changed meanwhile stops the issue.
 
 Rules (a văn thư's):
 - Numbers restart each calendar year: a number already in the register of the
@@ -38,6 +44,12 @@ Rules (a văn thư's):
   place. On any failure the files of this issue are removed again: the archive is
   left byte for byte as it was. Archive runs and verify take the lock of
   OUTPUTS/archive (publish.files.folder_lock).
+- A run killed between linking the files and writing the register leaves a
+  journal; the next archive run or `verify-archive --repair` rolls that issue
+  back (or completes it when the register already has it) and says so
+  (`recover_interrupted`).
+- `verify_archive(check_pdf=...)` is the place for a further check of each
+  archived PDF (signatures, issue 12).
 """
 
 from __future__ import annotations
@@ -47,12 +59,12 @@ import datetime as dt
 import errno
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Callable
 
-from .. import console, pipeline
-from ..compose import vi_format
+from .. import vi_format
 from ..diagnostics import ReportgenError, UsageError
 from ..digest import sha256_bytes, sha256_file
 from ..periods import PERIOD_NAME, report_name, subject_phrase
@@ -198,67 +210,62 @@ def _order_warnings(register: dict, number: int, date: dt.date) -> None:
 # ------------------------------------------------------------------ issue
 
 
-def run_archive(
-    inputs: Path,
+def check_date(window_end: dt.date | None, date: dt.date, year: int, period: str, today: dt.date) -> None:
+    """DATE before the end of the period's data window is refused; after today warned."""
+    if window_end is not None and date < window_end:
+        raise ArchiveRefused(
+            f"Ngày ban hành {vi_format.date(date)} trước ngày chốt số liệu của kỳ {subject_phrase(period, year)} "
+            f"({vi_format.date(window_end)}): báo cáo chưa thể có đủ số liệu của kỳ. "
+            "Kiểm tra lại DATE (dạng YYYY-MM-DD, ví dụ DATE=2024-06-12). Không có tệp nào được ghi."
+        )
+    if date > today:
+        _warn(f"ngày ban hành {vi_format.date(date)} ở sau ngày hôm nay. Kiểm tra lại DATE.")
+
+
+def precheck(outputs: Path, *, number: int, date: dt.date, year: int, period: str, sym: str) -> None:
+    """The register's refusals, read only, before the issued files are made (the
+    same checks run again under the lock when they are stored)."""
+    if number < 1:
+        raise UsageError(f"Số văn bản «{number}» không hợp lệ. Cần một số nguyên dương, ví dụ NUMBER=45.")
+    root = Path(outputs) / ARCHIVE
+    _check_register(_registers(root), root, number, date, year, period, sym)
+
+
+def archive_issue(
     outputs: Path,
-    period: str,
-    year: int | None = None,
     *,
     number: int,
     date: dt.date,
-    prepare: Callable | None = None,
-    render: Callable | None = None,
+    year: int,
+    period: str,
+    sym: str,
+    files: dict[str, bytes],
+    inputs: dict[str, str],
+    extra: dict | None = None,
     now: Callable[[], dt.datetime] | None = None,
 ) -> list[Path]:
-    """`make archive`: issue the report of (year, period) as number/date and
-    archive it. Returns the paths written (the files, then the manifest).
-
-    `prepare(inputs, period, year) -> (plan, report)` and
-    `render(plan, report, issue) -> {name: bytes}` default to the pipeline's.
-    """
-    prepare = prepare or pipeline.prepare_report
-    render = render or pipeline.render_report_files
+    """Store an issued report: `files` ({'<report>.docx', '<report>.pdf',
+    'figures.json'}: bytes) under their archive names in OUTPUTS/archive/<year of
+    DATE>/ and its entry in that year's register. `inputs`: the SHA-256 of the
+    inputs its figures came from; `extra`: more keys of the manifest entry (the
+    draft, hand changes, signatures). Returns the paths written, manifest last."""
     now = now or (lambda: dt.datetime.now(dt.timezone.utc))
     if number < 1:
         raise UsageError(f"Số văn bản «{number}» không hợp lệ. Cần một số nguyên dương, ví dụ NUMBER=45.")
-    year, folder = pipeline.year_folder(inputs, year)
-    plan = pipeline.load_year_plan(folder, year)
-    window = plan.periods.get(period)
-    if window is not None and date < window.end:
-        raise ArchiveRefused(
-            f"Ngày ban hành {vi_format.date(date)} trước ngày chốt số liệu của kỳ {subject_phrase(period, year)} "
-            f"({vi_format.date(window.end)}): báo cáo chưa thể có đủ số liệu của kỳ. "
-            "Kiểm tra lại DATE (dạng YYYY-MM-DD, ví dụ DATE=2024-06-12). Không có tệp nào được ghi."
-        )
-    if date > now().astimezone().date():
-        _warn(f"ngày ban hành {vi_format.date(date)} ở sau ngày hôm nay. Kiểm tra lại DATE.")
-    sym = symbol(number, plan.organization.code)
     root = Path(outputs) / ARCHIVE
     target = root / str(date.year)
+    stem = archive_stem(number, year, period)
+    archived = _archived_files(files, year, period, stem)
     created: list[Path] = []
     try:
         make_dirs(root, created)
         with folder_lock(root):
+            for message in recover_interrupted(root):
+                print(message, file=sys.stderr)
             registers = _registers(root)
             _check_register(registers, root, number, date, year, period, sym)
             register = registers.get(target, {"format": FORMAT, "year": date.year, "issues": []})
             _order_warnings(register, number, date)
-            plan, report = prepare(inputs, period, year)
-            late_data = [s for s in report.submissions if s.sent_on > date]
-            if late_data:
-                _warn(
-                    f"ngày ban hành {vi_format.date(date)} trước ngày gửi của "
-                    + ", ".join(f"{s.department} ({vi_format.date(s.sent_on)})" for s in late_data)
-                    + ": báo cáo dùng số liệu gửi sau ngày ban hành."
-                )
-            stem = archive_stem(number, year, period)
-            files = _archived_files(render(plan, report, pipeline.Issue(number, date)), year, period, stem)
-            changed = changed_inputs(inputs, report.inputs)
-            if changed:
-                raise ArchiveError(
-                    f"Dữ liệu đầu vào đã thay đổi trong khi phát hành: {', '.join(changed)}. "
-                    "Không lưu trữ; chạy lại khi không còn ai sửa tệp đầu vào."
-                )
             entry = {
                 "number": number,
                 "symbol": sym,
@@ -267,24 +274,127 @@ def run_archive(
                 "period": period,
                 "title": f"Báo cáo kết quả thực hiện công tác cải cách hành chính {subject_phrase(period, year)}",
                 "issued_at": now().astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
-                "files": {name: sha256_bytes(data) for name, data in files.items()},
-                "inputs": report.inputs,
+                "files": {name: sha256_bytes(data) for name, data in archived.items()},
+                "inputs": inputs,
+                **(extra or {}),
             }
             register = {**register, "issues": [*register["issues"], entry]}
-            with console.stage(pipeline.STAGES[3]):
-                return _store(target, files, register, created)
+            return _store(target, archived, register, created, stem)
     except BaseException:
         remove_dirs(created)
         raise
 
 
-def _store(target: Path, files: dict[str, bytes], register: dict, created: list[Path]) -> list[Path]:
-    """Files first (never over an existing name), then the register; all or none."""
+def late_data_warning(sent: list[tuple[str, dt.date]], date: dt.date) -> None:
+    """A DATE before the Ngày gửi of a counted submission: warned."""
+    late = [(dept, day) for dept, day in sent if day > date]
+    if late:
+        _warn(
+            f"ngày ban hành {vi_format.date(date)} trước ngày gửi của "
+            + ", ".join(f"{dept} ({vi_format.date(day)})" for dept, day in late)
+            + ": báo cáo dùng số liệu gửi sau ngày ban hành."
+        )
+
+
+# ------------------------------------------------------------------ interrupted issues
+#
+# Before linking an issue's files, _store writes a journal `.dang-phat-hanh-<stem>.json`
+# (the entry: names and hashes of the files) into the year's folder; it removes it
+# after the register is written. A run killed in between leaves the journal: the
+# next archive run (under the lock) or `verify-archive --repair` finds it and
+#   - completes the issue when the register already holds its entry (the kill came
+#     after the register was written): only the journal is removed;
+#   - otherwise rolls it back: the files it linked (same name and hash) are
+#     removed, so the same NUMBER can be issued again; the register never saw it.
+
+JOURNAL_PREFIX = ".dang-phat-hanh-"
+TEST_DIE_AT = "REPORTGEN_TEST_DIE_AT"  # test-only: SIGKILL this process at a named point
+
+
+def _test_point(name: str) -> None:
+    """Test-only hook: `REPORTGEN_TEST_DIE_AT=<name>` kills the run here (SIGKILL),
+    as a power cut would, so tests can check the recovery with a real kill."""
+    if os.environ.get(TEST_DIE_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _journals(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return sorted(root.glob(f"*/{JOURNAL_PREFIX}*.json"))
+
+
+def recover_interrupted(root: Path) -> list[str]:
+    """Complete or roll back the issues a killed run left half done (see above);
+    one Vietnamese sentence per issue saying what was done. Call under the lock."""
+    messages = []
+    for journal in _journals(root):
+        folder = journal.parent
+        try:
+            pending = json.loads(journal.read_text(encoding="utf-8"))
+            entry = pending["entry"]
+            files = dict(entry["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            with contextlib.suppress(OSError):
+                journal.unlink()
+            messages.append(f"Đã xóa nhật ký phát hành hỏng «{journal}» (một lần phát hành bị dừng trước khi ghi tệp nào).")
+            continue
+        what = f"Lần phát hành số {entry.get('symbol')} ngày {entry.get('date')} ({', '.join(files)})"
+        manifest = folder / MANIFEST
+        register = _read_manifest(manifest) if manifest.is_file() else {"issues": []}
+        if any(e.get("files") == files for e in register["issues"]):
+            remove_stale_temps(folder)
+            journal.unlink()
+            fsync_dir(folder)
+            messages.append(f"{what} đã ghi xong vào sổ lưu trữ trước khi bị dừng: đã hoàn tất (xóa nhật ký phát hành).")
+            continue
+        listed = {name for e in register["issues"] for name in e.get("files", {})}
+        removed, kept = [], []
+        for name, digest in files.items():
+            path = folder / name
+            if name in listed or not path.is_file():
+                continue
+            if sha256_file(path) == digest:
+                path.unlink()
+                removed.append(name)
+            else:
+                kept.append(name)
+        remove_stale_temps(folder)
+        journal.unlink()
+        fsync_dir(folder)
+        text = f"{what} bị dừng giữa chừng, chưa ghi vào sổ lưu trữ: đã hủy lần phát hành đó"
+        text += f" (xóa {len(removed)} tệp đã chép: {', '.join(removed)})" if removed else " (chưa có tệp nào được chép)"
+        if kept:
+            text += f"; giữ lại {', '.join(kept)} vì nội dung khác với lần phát hành đó, cần kiểm tra"
+        messages.append(text + ". Số văn bản đó chưa được dùng; chạy lại «make archive» để phát hành.")
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        stale = sorted(folder.glob(f".*{TMP_SUFFIX}"))
+        if stale:
+            remove_stale_temps(folder)
+            messages.append(f"Đã xóa {len(stale)} tệp tạm của một lần chạy bị dừng trong «{folder}».")
+    return messages
+
+
+def _store(target: Path, files: dict[str, bytes], register: dict, created: list[Path], stem: str) -> list[Path]:
+    """Journal, files (never over an existing name), register, journal removed;
+    all or none (a kill in between is undone by recover_interrupted)."""
     linked: list[Path] = []
     temps: list[Path] = []
+    journal = target / f"{JOURNAL_PREFIX}{stem}.json"
+    registered = False
     try:
         make_dirs(target, created)
         remove_stale_temps(target)
+        for path in [target / name for name in files]:
+            if path.exists():
+                raise ArchiveRefused(
+                    f"Tệp «{path}» đã có trong lưu trữ nhưng không có trong sổ «{MANIFEST}»; "
+                    "không ghi đè. Chạy «make verify-archive» và xử lý tệp đó trước."
+                )
+        pending = json.dumps({"entry": register["issues"][-1]}, ensure_ascii=False, indent=1).encode("utf-8")
+        temp = write_temp(journal, pending)
+        os.replace(temp, journal)
+        fsync_dir(target)
         for name, data in files.items():
             path = target / name
             temp = write_temp(path, data)
@@ -297,17 +407,26 @@ def _store(target: Path, files: dict[str, bytes], register: dict, created: list[
                     "không ghi đè. Chạy «make verify-archive» và xử lý tệp đó trước."
                 ) from None
             linked.append(path)
+        fsync_dir(target)
+        _test_point("archive-linked")
         text = json.dumps(register, ensure_ascii=False, indent=2) + "\n"
         manifest = target / MANIFEST
         temp = write_temp(manifest, text.encode("utf-8"))
         temps.append(temp)
         os.replace(temp, manifest)
+        registered = True
+        fsync_dir(target)
+        _test_point("archive-registered")
+        journal.unlink()
         fsync_dir(target)
         return [*linked, manifest]
     except BaseException as exc:
-        for path in linked:
+        if not registered:
+            for path in linked:
+                with contextlib.suppress(OSError):
+                    path.unlink()
             with contextlib.suppress(OSError):
-                path.unlink()
+                journal.unlink()
         if isinstance(exc, OSError):
             raise ArchiveError(
                 f"Không ghi được vào lưu trữ «{target}» ({exc.strerror or exc}). Lưu trữ giữ nguyên."
@@ -319,12 +438,19 @@ def _store(target: Path, files: dict[str, bytes], register: dict, created: list[
                 temp.unlink()
 
 
+
 # ------------------------------------------------------------------ verify
 
 
-def verify_archive(outputs: Path) -> int:
+def verify_archive(outputs: Path, *, repair: bool = False,
+                   check_pdf: Callable[[Path, dict], list[str]] | None = None) -> int:
     """Re-check every archived file against its year's manifest; print the result
-    in Vietnamese. 0 when everything matches, 1 otherwise."""
+    in Vietnamese. 0 when everything matches, 1 otherwise.
+
+    `repair`: first complete or roll back the issues a killed run left half done
+    (recover_interrupted), saying what was done. `check_pdf(path, entry)`: an
+    optional further check of each archived PDF (e.g. its signatures), returning
+    problems (empty when fine); it is called once per PDF whose hash matches."""
     root = Path(outputs) / ARCHIVE
     if not root.is_dir():
         print(f"Chưa có văn bản nào được lưu trữ trong «{root}».")
@@ -335,7 +461,15 @@ def verify_archive(outputs: Path) -> int:
         except OSError as exc:  # an archive on read-only media: nobody can write it either
             if not isinstance(exc, PermissionError) and exc.errno != errno.EROFS:
                 raise
-        problems, issues, checked = _verify(root)
+            if repair:
+                raise ArchiveError(f"Không sửa được lưu trữ «{root}»: không ghi được vào thư mục ({exc.strerror or exc}).") from None
+        if repair:
+            messages = recover_interrupted(root)
+            for message in messages:
+                print(f"Đã xử lý: {message}")
+            if not messages:
+                print("Không có lần phát hành nào bị dừng giữa chừng.")
+        problems, issues, checked = _verify(root, check_pdf)
     if problems:
         for problem in problems:
             print(f"LỖI: {problem}", file=sys.stderr)
@@ -345,7 +479,7 @@ def verify_archive(outputs: Path) -> int:
     return 0
 
 
-def _verify(root: Path) -> tuple[list[str], int, int]:
+def _verify(root: Path, check_pdf: Callable[[Path, dict], list[str]] | None = None) -> tuple[list[str], int, int]:
     problems: list[str] = []
     issues = checked = 0
     seen_reports: dict[tuple, str] = {}
@@ -385,8 +519,17 @@ def _verify(root: Path) -> tuple[list[str], int, int]:
                     )
                 else:
                     checked += 1
+                    if check_pdf is not None and name.lower().endswith(".pdf"):
+                        problems += [f"«{path}»: {p}" for p in check_pdf(path, entry)]
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.relative_to(folder).as_posix() not in known:
+                if path.name.startswith(JOURNAL_PREFIX):
+                    problems.append(
+                        f"«{path}»: một lần phát hành bị dừng giữa chừng (chưa ghi vào sổ lưu trữ). Chạy "
+                        "«make verify-archive REPAIR=1» (reportgen verify-archive --repair) hoặc «make archive» "
+                        "để hoàn tất hoặc hủy lần phát hành đó."
+                    )
+                    continue
                 what = "tệp tạm còn sót lại của một lần chạy bị dừng" if path.name.endswith(TMP_SUFFIX) else "tệp không có trong sổ lưu trữ"
                 problems.append(f"«{path}»: {what}.")
     for path in sorted(root.iterdir()):
