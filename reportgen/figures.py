@@ -44,6 +44,9 @@ class DossierStats:
     pending: int = 0
     pending_in_time: int = 0
     pending_overdue: int = 0
+    # withdrawn or cancelled dossiers received in the window (dossier-exports.md):
+    # in none of the figures above; 0 when no log has a status column
+    withdrawn: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,3 +188,5 @@ class PeriodReport:
     warnings: list  # list[diagnostics.Problem]
     # SHA-256 of every input file read, by path relative to INPUTS ("2024/plan.yaml")
     inputs: dict = field(default_factory=dict)
+    # how each dossier log of this year was read (records.LogReading), for the review
+    log_readings: list = field(default_factory=list)

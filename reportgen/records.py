@@ -97,7 +97,37 @@ DOSSIER_COLUMNS = {
     "rating": "Đánh giá",  # very_satisfied / satisfied / dissatisfied / <NA>
 }
 CHANNELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính"}
+# The optional status column of dossier-exports.md. In the frame it becomes
+# `status` (the status as written, compared ignoring case and spaces: a category
+# per spelling, <NA> when blank or when the log had none) and `withdrawn` (bool:
+# withdrawn or cancelled, left out of every figure; all False without a status).
+STATUS_COLUMN = "Trạng thái"
+# Every column a dossier log may carry, by contract name (plan.yaml's
+# dossier_columns maps these names to a system's own headers).
+LOG_COLUMNS = {**DOSSIER_COLUMNS, "status": STATUS_COLUMN}
+FRAME_COLUMNS = (*DOSSIER_COLUMNS, "status", "withdrawn")
 RATINGS = {"very_satisfied": "Rất hài lòng", "satisfied": "Hài lòng", "dissatisfied": "Không hài lòng"}
+
+
+@dataclass(frozen=True)
+class LogReading:
+    """How one dossier log was understood, for the review page: which header
+    stood for which contract column, which spellings of coded values it used,
+    and its status values with their counts."""
+
+    file: str  # relative path
+    kind: str  # "CSV", "Excel (.xlsx)", "Excel 97-2003 (.xls)", "trang web (HTML) lưu tên .xls"
+    sheet: Optional[str]  # sheet name, "bảng 1" for an HTML table, None for CSV
+    header_row: int
+    rows: int  # dossier rows read (totals and empty rows left out)
+    columns: tuple[tuple[str, str], ...]  # (contract name, header as written), in contract order
+    spellings: tuple[tuple[str, str, str], ...] = ()  # (contract column, as written, read as), non-canonical ones
+    statuses: tuple[tuple[str, str, int], ...] = ()  # (status as written, how it counts, rows)
+    withdrawn: int = 0  # rows withdrawn or cancelled (any date)
+
+    @property
+    def has_status(self) -> bool:
+        return any(name == STATUS_COLUMN for name, _ in self.columns)
 
 
 @dataclass
@@ -108,6 +138,13 @@ class Intake:
     dossiers: pd.DataFrame  # columns: DOSSIER_COLUMNS keys
     warnings: list[Problem] = field(default_factory=list)
     input_hashes: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    log_readings: list[LogReading] = field(default_factory=list)  # one per dossier log read
+
+    @property
+    def has_status(self) -> bool:
+        """True when some dossier log had a status column (Trạng thái): only then
+        is `dossiers.withdrawn` (and tthc.withdrawn) informative."""
+        return any(r.has_status for r in self.log_readings)
 
 
 def empty_dossiers() -> pd.DataFrame:
@@ -127,5 +164,7 @@ def empty_dossiers() -> pd.DataFrame:
             "digitized": pd.Series([], dtype=bool),
             "reused": pd.Series([], dtype=bool),
             "rating": pd.Categorical([], categories=list(RATINGS)),
+            "status": pd.Categorical([]),
+            "withdrawn": pd.Series([], dtype=bool),
         }
     )
