@@ -270,7 +270,8 @@ def test_vectorised_matches_row_by_row_reference():
         assert asdict(figs.stats) == {**{k: int(ref[k].sum()) for k in STAT_KEYS}, "withdrawn": 0}
         per = ref.groupby("department", observed=False)[list(STAT_KEYS)].sum()
         for code in DEPTS:
-            expected = {k: int(per.loc[code, k]) for k in STAT_KEYS} if code in per.index else asdict(DossierStats())
+            expected = {**{k: int(per.loc[code, k]) for k in STAT_KEYS}, "withdrawn": 0} if code in per.index \
+                else asdict(DossierStats())
             assert asdict(figs.by_department[code]) == expected
 
 
