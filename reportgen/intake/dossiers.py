@@ -698,10 +698,10 @@ class _Parsed:
             return
         shown = 0
         for u, p, b in zip(uniques, parsed, bad[:-1]):
-            if b or p is None or shown >= MAX_SPELLINGS:
-                continue
             written = V.shown(u)
-            read_as = canonical(p)
+            if b or not written or shown >= MAX_SPELLINGS:
+                continue
+            read_as = "để trống" if p is None else canonical(p)
             if read_as is not None and V.code_key(written) != V.code_key(read_as) \
                     and V.code_key(written) != V.code_key(p):
                 self.spellings.append((LOG_COLUMNS[key], written, read_as))
