@@ -398,3 +398,15 @@ def test_outputs_untouched_on_error_with_new_formats(tmp_path):
     write_xls(y / "tthc" / "a.xls", rows=rows)
     make_outputs(tmp_path)
     run_report_fails(tmp_path, "«a.xls», trang «Danh sach», dòng 5, cột «Đơn vị xử lý»", "KHONGCO")
+
+
+def test_aggregate_reads_far_dates_without_nanosecond_overflow():
+    """A date far ahead given as an object (not through intake) is its day, never
+    a 1755 date from an overflow of datetime64[ns]."""
+    import pandas as pd
+
+    from reportgen.aggregate.dossiers import _days, day_number
+
+    days, blank = _days(pd.Series([D(2924, 3, 5), None, dt.datetime(2024, 3, 5, 14, 30)], dtype=object))
+    assert days.tolist() == [day_number(D(2924, 3, 5)), 0, day_number(D(2024, 3, 5))]
+    assert blank.tolist() == [False, True, False]

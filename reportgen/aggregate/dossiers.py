@@ -90,13 +90,18 @@ class DossierFigures:
 
 def _days(series: pd.Series, blank_day: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(int32 day numbers, is-NaT mask) of a date column, whatever its unit; a
-    blank (NaT) date gets `blank_day`, to be read with the mask."""
-    if not pd.api.types.is_datetime64_any_dtype(series.dtype):
-        series = pd.to_datetime(series)
+    blank (NaT) date gets `blank_day`, to be read with the mask. No conversion
+    goes through nanoseconds (datetime64[ns] overflows silently past 2262):
+    datetimes are floored to days, anything else (dates as objects) is read as
+    datetime64[D] directly."""
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         series = series.dt.tz_localize(None)
-    values = series.to_numpy()
-    days = values.astype("datetime64[D]")  # floors to the calendar day
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        days = series.to_numpy().astype("datetime64[D]")  # floors to the calendar day (any unit)
+    else:
+        days = np.array([None if pd.isna(v) else v for v in series.tolist()], dtype="datetime64[D]")
+    if days.dtype != np.dtype("datetime64[D]"):
+        days = days.astype("datetime64[D]")
     blank = np.isnat(days)
     numbers = days.view("int64")
     if blank.any():
