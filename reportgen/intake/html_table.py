@@ -82,7 +82,10 @@ def _rows(table) -> list[list]:
 
 def read_html_tables(path: Path) -> list[HtmlTable]:
     """Every top-level table of the page (nested tables are part of their cell)."""
-    data = Path(path).read_bytes()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise HtmlTableError("không đọc được tệp", found=str(exc)[:100], expected="tệp đọc được (không bị khóa)")
     try:
         root = lxml.html.document_fromstring(_decode(data))
     except (etree.ParserError, ValueError) as exc:
