@@ -147,6 +147,11 @@ def _expected_columns() -> str:
             + " (hoặc tên khác của cùng cột, hoặc ghi tên cột trong plan.yaml, mục dossier_columns)")
 
 
+def _complete(hit: HeaderMatch) -> bool:
+    """A header row naming every required column."""
+    return all(k in hit.found for k in REQUIRED)
+
+
 def _letter(index: int) -> str:
     out, index = "", index + 1
     while index:
@@ -390,8 +395,11 @@ def _read_workbook(path: Path, file: str, diag: Diagnostics, matcher: HeaderMatc
             sheet = wb.get_sheet_by_name(name)
             top = sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
             hit = _find_header(top, matcher)
-            if hit and (chosen is None or len(hit[1].found) > len(chosen[1][1].found)):
+            if hit and _complete(hit[1]):  # the first sheet holding a header row is the log
                 chosen = (name, hit, sheet)
+                break
+            if hit and (chosen is None or len(hit[1].found) > len(chosen[1][1].found)):
+                chosen = (name, hit, sheet)  # the closest, for the message about missing columns
             del sheet
         if chosen is None:
             diag.error("không tìm thấy dòng tiêu đề của sổ hồ sơ trong trang tính nào", Location(file),
@@ -417,9 +425,10 @@ def _read_html(path: Path, file: str, diag: Diagnostics, matcher: HeaderMatcher)
         diag.error(exc.message, Location(file, exc.table, exc.row, exc.column), found=exc.found,
                    expected=exc.expected, code="html_table")
         return None
+    complete = [i for i, t in enumerate(tables) if (h := _find_header(t.rows, matcher)) and _complete(h[1])]
     for i, table in enumerate(tables):
         hit = _find_header(table.rows, matcher)
-        if hit is None:
+        if hit is None or (complete and i != complete[0]):
             continue
         if table.truncated:
             last = len(table.rows)
