@@ -410,3 +410,35 @@ def test_aggregate_reads_far_dates_without_nanosecond_overflow():
     days, blank = _days(pd.Series([D(2924, 3, 5), None, dt.datetime(2024, 3, 5, 14, 30)], dtype=object))
     assert days.tolist() == [day_number(D(2924, 3, 5)), 0, day_number(D(2024, 3, 5))]
     assert blank.tolist() == [False, True, False]
+
+
+def test_the_first_sheet_with_a_whole_header_is_the_log(tmp_path):
+    """A summary sheet first (three columns the log also has), then the log: the
+    log is read, not the summary refused for its missing columns."""
+    y = make_inputs(tmp_path)
+    wb = openpyxl.Workbook()
+    summary = wb.active
+    summary.title = "Tổng hợp"
+    summary.append(["Đơn vị", "Lĩnh vực", "Thủ tục", "Số hồ sơ"])
+    summary.append(["VP", "Đầu tư", "Cấp giấy phép", 3])
+    log = wb.create_sheet("Chi tiết")
+    log.append(ALIASES_XLSX)
+    for r in DOSSIERS:
+        log.append(_cells(r, "datetime"))
+    (y / "tthc").mkdir()
+    wb.save(y / "tthc" / "bao-cao.xlsx")
+    plan = load_plan(y / "plan.yaml")
+    intake = read_inputs(y, plan)
+    assert intake.log_readings[0].sheet == "Chi tiết"
+    assert asdict(build_period(plan, intake, "6m").figures.current.tthc) == EXPECTED
+
+
+def test_forms_do_not_change_with_dossier_columns(tmp_path):
+    """`make forms` is the same with a plan that maps a system's column names."""
+    from reportgen.forms import build_forms
+
+    y = make_inputs(tmp_path)
+    before = build_forms(load_plan(y / "plan.yaml"), "q3")
+    with open(y / "plan.yaml", "a", encoding="utf-8") as fh:
+        fh.write(MAPPING)
+    assert build_forms(load_plan(y / "plan.yaml"), "q3") == before
