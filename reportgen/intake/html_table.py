@@ -87,7 +87,11 @@ def read_html_tables(path: Path) -> list[HtmlTable]:
     except OSError as exc:
         raise HtmlTableError("không đọc được tệp", found=str(exc)[:100], expected="tệp đọc được (không bị khóa)")
     try:
-        root = lxml.html.document_fromstring(_decode(data))
+        text = _decode(data)
+        try:
+            root = lxml.html.document_fromstring(text)
+        except ValueError:  # text with an <?xml … encoding=…?> declaration: lxml reads the bytes
+            root = lxml.html.document_fromstring(data)
     except (etree.ParserError, ValueError) as exc:
         raise HtmlTableError("không đọc được trang web", found=str(exc)[:100],
                              expected="tệp «Xuất Excel» của hệ thống một cửa (trang web có bảng)")
