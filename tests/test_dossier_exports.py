@@ -442,3 +442,15 @@ def test_forms_do_not_change_with_dossier_columns(tmp_path):
     with open(y / "plan.yaml", "a", encoding="utf-8") as fh:
         fh.write(MAPPING)
     assert build_forms(load_plan(y / "plan.yaml"), "q3") == before
+
+
+def test_xml_spreadsheet_named_xls_says_what_it_is(tmp_path):
+    """Excel 2003's XML Spreadsheet (it holds <Table> elements) is not taken for a
+    web page: the message says what the file is and what to do."""
+    y = make_inputs(tmp_path)
+    (y / "tthc").mkdir()
+    (y / "tthc" / "xml.xls").write_text(
+        '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+        '<Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">Mã hồ sơ</Data></Cell></Row>'
+        "</Table></Worksheet></Workbook>\n", encoding="utf-8")
+    run_report_fails(tmp_path, "«xml.xls»", "Bảng tính XML 2003", "lưu lại dạng Sổ làm việc Excel (.xlsx)")

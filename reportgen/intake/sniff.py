@@ -26,11 +26,23 @@ def head_bytes(path: Path, size: int = 4096) -> bytes:
 _OLE = b"\xd0\xcf\x11\xe0"  # Compound File: Excel 97-2003 (.xls), or an encrypted workbook
 
 
-def looks_like_html(head: bytes) -> bool:
-    """The first bytes of a web page (what web systems save as "Excel")."""
+def _lowered(head: bytes) -> bytes:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+
+
+def is_xml_spreadsheet(head: bytes) -> bool:
+    """Excel 2003's "XML Spreadsheet" (<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">)."""
+    lowered = _lowered(head)
+    return b"urn:schemas-microsoft-com:office:spreadsheet" in lowered and b"<workbook" in lowered
+
+
+def looks_like_html(head: bytes) -> bool:
+    """The first bytes of a web page (what web systems save as "Excel")."""
+    if is_xml_spreadsheet(head):
+        return False
+    lowered = _lowered(head)
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<style")):
         return True
     return lowered.startswith(b"<") and (b"<table" in lowered or b"<html" in lowered)
@@ -70,6 +82,8 @@ def what_is(path: Path, kind: str) -> tuple[str, str] | None:
         if kind == "csv":
             return "tệp Excel (.xlsx) đặt tên đuôi .csv", "đổi đuôi tệp thành .xlsx"
         return None
+    if is_xml_spreadsheet(head):
+        return "tệp Bảng tính XML 2003 (XML Spreadsheet) đặt tên " + path.suffix.lower(), _XLSX_FIX
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
         return "trang web (HTML/XML) lưu với đuôi " + path.suffix.lower(), fix
