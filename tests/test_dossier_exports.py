@@ -454,3 +454,11 @@ def test_xml_spreadsheet_named_xls_says_what_it_is(tmp_path):
         '<Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">Mã hồ sơ</Data></Cell></Row>'
         "</Table></Worksheet></Workbook>\n", encoding="utf-8")
     run_report_fails(tmp_path, "«xml.xls»", "Bảng tính XML 2003", "lưu lại dạng Sổ làm việc Excel (.xlsx)")
+
+
+@pytest.mark.parametrize("text", ["15/03/2025 14:30", "15/03/2025 14:30:05", "2025-03-15T14:30:00",
+                                  "2025-03-15 14:30", "15/03/2025"])
+def test_dates_with_a_time_of_day_count_as_their_calendar_date(text):
+    from reportgen.intake import values as V
+
+    assert V.parse_date_between(text, *V.date_bounds(2025)) == D(2025, 3, 15)

@@ -891,8 +891,8 @@ def _unused_mapping(plan: Plan, matcher: HeaderMatcher, seen: set[str], any_read
         return
     for name, header in plan.dossier_columns.items():
         if V.header_key(header) not in seen:
-            diag.warn(f"plan.yaml, dossier_columns: không tệp sổ hồ sơ nào có cột «{header}» (khóa «{name}»)",
-                      Location("plan.yaml", row=None, column=name), found=header,
+            diag.warn(f"mục dossier_columns, khóa «{name}»: không tệp sổ hồ sơ nào có cột «{header}»",
+                      Location("plan.yaml"), found=header,
                       expected="tên cột đúng như dòng tiêu đề của tệp xuất, hoặc bỏ dòng này", code="unused_mapping")
 
 
