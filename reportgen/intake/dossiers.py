@@ -608,14 +608,17 @@ class _Parsed:
         low, high = V.date_bounds(self.plan.year)
         for key in ("received", "due", "returned"):
             codes, uniques = log.columns[key]
-            parsed, bad, _ = _map_uniques(uniques, lambda u: V.parse_date_between(u, low, high))
+            parsed, bad, _ = _map_uniques(uniques, V.parse_date)
+            far = np.array([p is not None and not (low <= p <= high) for p in parsed] + [False], dtype=bool)
+            parsed = [None if f else p for p, f in zip(parsed, far)]
             days = np.array([np.datetime64(p, "D") if p else np.datetime64("NaT") for p in parsed] or [],
                             dtype="datetime64[D]")
-            values = _take(days.astype("datetime64[ns]"), codes, NAT)  # in range: no overflow
-            badrow = present & bad[codes]
-            rep.rows(log, key, badrow, f"{DOSSIER_COLUMNS[key]} không đọc được là ngày hoặc không hợp lý",
-                     expected=V.DATE_EXPECTED + "; " + V.date_range_expected(low, high),
-                     found=lambda i, k=key: _raw(log, k, i), code="bad_date")
+            values = _take(days.astype("datetime64[ns]"), codes, NAT)  # all in range: no overflow
+            rep.rows(log, key, present & bad[codes], f"{DOSSIER_COLUMNS[key]} không đọc được là ngày",
+                     expected=V.DATE_EXPECTED, found=lambda i, k=key: _raw(log, k, i), code="bad_date")
+            rep.rows(log, key, present & far[codes], f"{DOSSIER_COLUMNS[key]} là một ngày không hợp lý",
+                     expected=V.date_range_expected(low, high), found=lambda i, k=key: _raw(log, k, i),
+                     code="implausible_date")
             if key != "returned":
                 rep.rows(log, key, present & (codes < 0), f"thiếu {DOSSIER_COLUMNS[key]}", expected=V.DATE_EXPECTED,
                          code="blank")
