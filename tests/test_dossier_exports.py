@@ -462,3 +462,18 @@ def test_dates_with_a_time_of_day_count_as_their_calendar_date(text):
     from reportgen.intake import values as V
 
     assert V.parse_date_between(text, *V.date_bounds(2025)) == D(2025, 3, 15)
+
+
+def test_the_reader_follows_the_bytes_not_the_name(tmp_path):
+    from reportgen.intake.sniff import log_kind
+
+    xls = write_xls(tmp_path / "a.xls")
+    cases = {"real.xls": xls.read_bytes(), "zip.xls": write_xlsx(tmp_path / "b.xlsx").read_bytes(),
+             "page.xlsx": html_page().encode("utf-8"), "page16.xls": html_page().encode("utf-16"),
+             "text.xls": b"Ma ho so,Don vi\n", "log.csv": b"Ma ho so\n"}
+    kinds = {}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        kinds[name] = log_kind(tmp_path / name)
+    assert kinds == {"real.xls": "xls", "zip.xls": "xlsx", "page.xlsx": "html", "page16.xls": "html",
+                     "text.xls": None, "log.csv": "csv"}

@@ -2,10 +2,13 @@
 
     read_inputs(folder, plan) -> Intake
 
-Every submission workbook of every period is read (choosing the period and
-replacing resubmissions is the aggregate stage's job); all dossier logs become one
-DataFrame (`intake.dossiers`). Every problem of every file is collected and raised
-at once as InputError; warnings travel in Intake.warnings.
+Every submission workbook (.xlsx, .xls) of every period is read (choosing the
+period and replacing resubmissions is the aggregate stage's job); all dossier
+logs (.xlsx, .xls, .csv, web pages saved as .xls/.xlsx) become one DataFrame
+(`intake.dossiers`, with `withdrawn` and `status`), and how each log was read is
+kept in `intake.log_readings` (`intake.has_status`: some log had a status
+column). Every problem of every file is collected and raised at once as
+InputError; warnings travel in Intake.warnings.
 """
 
 from __future__ import annotations

@@ -53,7 +53,6 @@ class HeaderMatcher:
 
     def __init__(self, mapping: dict[str, str] | None = None):
         by_name = {V.header_key(text): key for key, text in LOG_COLUMNS.items()}
-        self.contract = dict(by_name)  # contract names only: they win over an alias
         for key, names in ALIASES.items():
             for name in names:
                 by_name.setdefault(V.header_key(name), key)
@@ -84,16 +83,11 @@ class HeaderMatcher:
             chosen = [j for j in idx if V.header_key(cells[j]) == self.chosen.get(key)]
             if len(chosen) == 1:
                 out.found[key] = chosen[0]
-            else:
+            elif len({V.header_key(cells[j]) for j in idx}) == 1:
                 # the same header written twice (a repeated column of an export):
                 # the first is the column, as the project always read it
-                if len({V.header_key(cells[j]) for j in idx}) == 1:
-                    out.found[key] = idx[0]
-                else:
-                    out.conflicts[key] = idx
-                    out.found[key] = idx[0]
+                out.found[key] = idx[0]
+            else:
+                out.conflicts[key] = idx
+                out.found[key] = idx[0]
         return out
-
-    def headers_named(self) -> dict[str, str]:
-        """The plan's mapping as key -> header key (to warn about headers no file has)."""
-        return dict(self.chosen)
