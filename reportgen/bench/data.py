@@ -2,6 +2,7 @@
 
     write_dossier_csv(path, rows, plan, seed=0)
     write_dossier_xlsx(path, rows, plan, seed=0)
+    write_export_csv(path, rows, plan, seed=0)   # shaped like a one-stop system's export
 
 Everything is generated column-wise with numpy and written with pyarrow (CSV) or
 a minimal streaming .xlsx writer (inline strings, real Excel dates), so a million
