@@ -34,10 +34,14 @@ class DossierStats:
     pending: int = 0
     pending_in_time: int = 0
     pending_overdue: int = 0
+    # withdrawn or cancelled dossiers received in the window (dossier-exports.md):
+    # in none of the figures above; 0 when no log has a status column
+    withdrawn: int = 0
 
 
-# The statistics' names in DossierStats' order (figures.json, aggregate's table).
-STAT_KEYS = tuple(f.name for f in fields(DossierStats))
+# The window statistics' names in DossierStats' order (figures.json, aggregate's
+# table): every field but `withdrawn`, which counts dossiers outside them.
+STAT_KEYS = tuple(f.name for f in fields(DossierStats) if f.name != "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -179,3 +183,5 @@ class PeriodReport:
     warnings: list  # list[diagnostics.Problem]
     # SHA-256 of every input file read, by path relative to INPUTS ("2024/plan.yaml")
     inputs: dict = field(default_factory=dict)
+    # how each dossier log of this year was read (records.LogReading), for the review
+    log_readings: list = field(default_factory=list)

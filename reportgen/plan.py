@@ -390,6 +390,33 @@ class Plan(_Model):
     kinh_gui: list[str] = Field(default_factory=list)  # Kính gửi of the reports
     format: PageFormat = Field(default_factory=PageFormat)
     plan_text: Optional[PlanText] = None  # full plan text for `make plan` (see PlanText)
+    # dossier-exports.md: contract column name -> the header a one-stop system writes
+    dossier_columns: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("dossier_columns")
+    @classmethod
+    def _contract_columns(cls, value: dict[str, str]):
+        """Keys are contract column names (any case, spaces); stored as written in
+        the contract. Headers must not be blank, nor two keys name one header."""
+        from .log_columns import LOG_COLUMNS
+
+        names = {_column_key(n): n for n in LOG_COLUMNS.values()}
+        out, problems, seen = {}, [], {}
+        for key, header in value.items():
+            name = names.get(_column_key(str(key)))
+            if name is None:
+                problems.append(f"«{key}» không phải tên cột của sổ hồ sơ (cần một trong: {', '.join(names.values())})")
+                continue
+            if not str(header).strip():
+                problems.append(f"cột «{name}» chưa ghi tên cột trong tệp xuất")
+                continue
+            if _column_key(str(header)) in seen:
+                problems.append(f"«{header}» được gán cho cả «{seen[_column_key(str(header))]}» và «{name}»")
+            seen[_column_key(str(header))] = name
+            out[name] = str(header).strip()
+        if problems:
+            raise ValueError("; ".join(problems))
+        return out
 
     @field_validator("periods")
     @classmethod
@@ -513,6 +540,11 @@ class Plan(_Model):
     @property
     def department_codes(self) -> list[str]:
         return [d.code for d in self.departments]
+
+
+def _column_key(text: str) -> str:
+    """A column name compared ignoring case, spaces and a trailing colon."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).casefold().rstrip(":")
 
 
 class _DecimalLoader(yaml.SafeLoader):

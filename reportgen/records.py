@@ -79,25 +79,30 @@ class Submission:
     sha256: str = ""  # of the file, for the archive manifest
 
 
-# Canonical dossier columns. Dates are datetime64[ns] at midnight (NaT for a blank
-# `returned`); coded values are categoricals with the codes below; flags are bool.
-DOSSIER_COLUMNS = {
-    "id": "Mã hồ sơ",
-    "department": "Đơn vị",
-    "procedure": "Thủ tục",
-    "field": "Lĩnh vực",
-    "received": "Ngày tiếp nhận",
-    "due": "Hạn xử lý",
-    "returned": "Ngày trả kết quả",
-    "channel": "Hình thức nộp",  # online / direct / postal
-    "fee": "Phí, lệ phí",  # bool
-    "online_payment": "Thanh toán trực tuyến",  # bool (blank -> False)
-    "digitized": "Số hóa",  # bool
-    "reused": "Tái sử dụng dữ liệu",  # bool
-    "rating": "Đánh giá",  # very_satisfied / satisfied / dissatisfied / <NA>
-}
-CHANNELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính"}
+from .log_columns import CHANNELS, DOSSIER_COLUMNS, LOG_COLUMNS, STATUS_COLUMN  # noqa: E402,F401
+FRAME_COLUMNS = (*DOSSIER_COLUMNS, "status", "withdrawn")
 RATINGS = {"very_satisfied": "Rất hài lòng", "satisfied": "Hài lòng", "dissatisfied": "Không hài lòng"}
+
+
+@dataclass(frozen=True)
+class LogReading:
+    """How one dossier log was understood, for the review page: which header
+    stood for which contract column, which spellings of coded values it used,
+    and its status values with their counts."""
+
+    file: str  # relative path
+    kind: str  # "CSV", "Excel (.xlsx)", "Excel 97-2003 (.xls)", "trang web (HTML) lưu tên .xls"
+    sheet: Optional[str]  # sheet name, "bảng 1" for an HTML table, None for CSV
+    header_row: int
+    rows: int  # dossier rows read (totals and empty rows left out)
+    columns: tuple[tuple[str, str], ...]  # (contract name, header as written), in contract order
+    spellings: tuple[tuple[str, str, str], ...] = ()  # (contract column, as written, read as), non-canonical ones
+    statuses: tuple[tuple[str, str, int], ...] = ()  # (status as written, how it counts, rows)
+    withdrawn: int = 0  # rows withdrawn or cancelled (any date)
+
+    @property
+    def has_status(self) -> bool:
+        return any(name == STATUS_COLUMN for name, _ in self.columns)
 
 
 @dataclass
@@ -108,6 +113,13 @@ class Intake:
     dossiers: pd.DataFrame  # columns: DOSSIER_COLUMNS keys
     warnings: list[Problem] = field(default_factory=list)
     input_hashes: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    log_readings: list[LogReading] = field(default_factory=list)  # one per dossier log read
+
+    @property
+    def has_status(self) -> bool:
+        """True when some dossier log had a status column (Trạng thái): only then
+        is `dossiers.withdrawn` (and tthc.withdrawn) informative."""
+        return any(r.has_status for r in self.log_readings)
 
 
 def empty_dossiers() -> pd.DataFrame:
@@ -127,5 +139,7 @@ def empty_dossiers() -> pd.DataFrame:
             "digitized": pd.Series([], dtype=bool),
             "reused": pd.Series([], dtype=bool),
             "rating": pd.Categorical([], categories=list(RATINGS)),
+            "status": pd.Categorical([]),
+            "withdrawn": pd.Series([], dtype=bool),
         }
     )

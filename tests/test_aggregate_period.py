@@ -267,8 +267,8 @@ def test_to_json_schema():
     assert tthc["received"] == 1 and tthc["resolved"] == 1 and tthc["early"] == 1
     assert list(tthc["by_department"]) == DEPTS  # every department, even without dossiers
     for code in DEPTS:
-        assert set(tthc["by_department"][code]) == set(STAT_KEYS)
-    assert tthc["by_department"]["QLMT"] == {k: 0 for k in STAT_KEYS}
+        assert set(tthc["by_department"][code]) == set(STAT_KEYS) | {"withdrawn"}
+    assert tthc["by_department"]["QLMT"] == {k: 0 for k in (*STAT_KEYS, "withdrawn")}
     inds = data["indicators"]
     assert list(inds) == [i["code"] for i in INDICATORS]
     c03 = inds["CDDH-03"]

@@ -112,12 +112,28 @@ def test_every_submission_indicator_has_numbers(plan):
         assert wanted <= codes, (period, wanted - codes)
 
 
+# the other vendor's export (tools/make_sample.py, ALIASED_HEADERS): its names
+_ALIASED = {"Số hồ sơ": "Mã hồ sơ", "Cơ quan giải quyết": "Đơn vị", "Ngày nhận hồ sơ": "Ngày tiếp nhận",
+            "Ngày hẹn trả": "Hạn xử lý", "Ngày có kết quả": "Ngày trả kết quả", "Kênh nộp": "Hình thức nộp",
+            "Tình trạng": "Trạng thái"}
+
+
 def _read_logs() -> pd.DataFrame:
+    """The 2024 logs read independently of reportgen (pandas), in contract names."""
+    plan = yaml.safe_load((INPUTS / "2024" / "plan.yaml").read_text(encoding="utf-8"))
+    codes = {d["name"]: d["code"] for d in plan["departments"]}
     frames = []
     for path in sorted((INPUTS / "2024" / "tthc").iterdir()):
         if path.suffix == ".csv":
             assert path.read_bytes()[:3] == b"\xef\xbb\xbf", "CSV is UTF-8 with BOM"
             df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        elif path.suffix == ".xls":
+            assert path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0", "a real Excel 97-2003 file"
+            df = pd.read_excel(path, header=3, dtype=str, keep_default_na=False, engine="calamine")  # 2 title rows
+        elif path.name.startswith("BaoCaoChiTiet"):  # the other vendor: its own names, department by name
+            df = pd.read_excel(path, header=2, dtype=str, keep_default_na=False, engine="calamine")
+            df = df.rename(columns=_ALIASED)
+            df["Đơn vị"] = df["Đơn vị"].map(codes)
         else:
             df = pd.read_excel(path, header=4, dtype=str, keep_default_na=False, engine="calamine")  # 3 title rows, a note row
         df["_file"] = path.name
@@ -134,7 +150,10 @@ def _day(text: str) -> dt.date:
 
 def test_dossier_log(plan):
     df = _read_logs()
-    assert len({*df["_file"]}) == 3
+    assert len({*df["_file"]}) == 4
+    assert {p.suffix for p in (INPUTS / "2024" / "tthc").iterdir()} == {".xlsx", ".xls", ".csv"}
+    withdrawn = df["Trạng thái"].isin(["Công dân rút hồ sơ", "Đã hủy", "Rút hồ sơ", "Dừng xử lý"])
+    assert 5 <= withdrawn.sum() <= 30 and (df.loc[withdrawn, "Ngày trả kết quả"] == "").all()
     dup = df[df.duplicated("Mã hồ sơ", keep=False)]
     assert len(dup) == 2 and dup["_file"].nunique() == 2, "exactly one dossier re-exported in two files"
     assert df["Mã hồ sơ"].str.fullmatch(r"000\.00\.24\.H23-\d{6}-\d{4}").all()
@@ -152,9 +171,12 @@ def test_previous_year_sample():
     prev = yaml.safe_load((INPUTS / "2023" / "plan.yaml").read_text(encoding="utf-8"))
     assert prev["year"] == 2023 and "tasks" not in prev
     assert prev["periods"]["6m"]["start"] == dt.date(2022, 12, 10)
-    log = list((INPUTS / "2023" / "tthc").glob("*.xlsx"))
-    assert len(log) == 1
-    assert 2000 <= len(pd.read_excel(log[0], header=4, usecols=[1], engine="calamine")) <= 3500
+    log = list((INPUTS / "2023" / "tthc").glob("*.xls"))
+    assert len(log) == 1 and log[0].read_bytes().startswith(b"<html"), "a web page saved as .xls"
+    import lxml.html
+
+    rows = lxml.html.parse(str(log[0])).xpath("//tr")  # 2 title rows, the header, a totals row
+    assert 2000 <= len(rows) - 4 <= 3500
     assert not (INPUTS / "2023" / "submissions").exists()
 
 

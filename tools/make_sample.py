@@ -8,10 +8,15 @@ Writes, under DIR (default: the repository's `inputs/`):
 - 2024/submissions/*.xlsx  one workbook per department per period, with the
   deliberate conditions of the 6m period: QLMT missing, QHXD late, QLDT sends
   a corrected workbook that replaces its first one;
-- 2024/tthc/               the dossier log of the one-stop system: two .xlsx
-  exports with a title block (real dates / text dates) and one UTF-8-BOM .csv,
-  one dossier re-exported identically in two files;
-- 2023/plan.yaml, 2023/tthc/  the previous year, for "so với cùng kỳ năm trước".
+- 2024/tthc/               the dossier log of the one-stop system in the shapes the
+  systems export (dossier-exports.md): an .xlsx with a title block and real
+  date-times, an Excel 97-2003 .xls (BIFF, written with xlwt, text dates), a
+  UTF-8-BOM .csv, and an .xlsx with the system's own column names and value
+  spellings (`Số hồ sơ`, `Ngày hẹn trả`, `Kênh nộp`, `Nộp trực tuyến`…); all with a
+  status column, some dossiers withdrawn or cancelled (`Công dân rút hồ sơ`,
+  `Đã hủy`); one dossier re-exported identically in two files;
+- 2023/plan.yaml, 2023/tthc/  the previous year, for "so với cùng kỳ năm trước":
+  its log is a web page saved as .xls (an HTML table, as web systems "Xuất Excel").
 
 The 2024 plan (departments, periods, indicators, tasks) is read from PLAN
 (default: inputs/2024/plan.yaml, never written here). Dossiers come from one
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import html
 import io
 import re
 import sys
@@ -38,10 +44,12 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+import xlwt
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOSSIERS = 20240609
 SEED_SUBMISSIONS = 20240614
+SEED_WITHDRAWN = 20240615  # its own stream: the other dossiers stay as they were
 AGENCY_ID = "000.00.24.H23"  # mã định danh of the Ban on the one-stop system
 
 PERIODS = ("q1", "6m", "q3", "year")
@@ -300,7 +308,9 @@ def _row_values(r, date_mode: str, casing_noise: bool = False) -> list:
             return dt.datetime.combine(day, dt.time(int(minutes) // 60, int(minutes) % 60))
         return dt.datetime.combine(day, dt.time())
 
-    status = "Đang xử lý" if pd.isna(r.returned) else "Đã trả kết quả"
+    status = getattr(r, "status", None)
+    if not isinstance(status, str) or not status:
+        status = "Đang xử lý" if pd.isna(r.returned) else "Đã trả kết quả"
     return [
         None,
         r.id,
@@ -354,6 +364,115 @@ def write_dossier_xlsx(path: Path, rows: pd.DataFrame, title_range: str, exporte
         ws.column_dimensions[get_column_letter(col)].width = w
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     save_stable(wb, path, dt.datetime.combine(exported, dt.time(7, 45)))
+
+
+WITHDRAWN_STATUSES = ("Công dân rút hồ sơ", "Đã hủy", "Rút hồ sơ", "Dừng xử lý")
+
+
+def withdrawn_dossiers(rng: np.random.Generator, rows: pd.DataFrame, n: int) -> pd.DataFrame:
+    """`n` more dossiers like some of `rows`, withdrawn or cancelled before any
+    result (Mã hồ sơ numbered from 9001 on their day, never taken by others)."""
+    pick = np.sort(rng.choice(len(rows), size=n, replace=False))
+    out = rows.iloc[pick].copy().reset_index(drop=True)
+    out["returned"] = pd.Series(pd.NaT, index=out.index, dtype=rows["returned"].dtype)
+    out["rating"] = ""
+    out["status"] = [WITHDRAWN_STATUSES[i] for i in rng.integers(0, len(WITHDRAWN_STATUSES), size=n)]
+    ymd = pd.to_datetime(out["received"]).dt.strftime("%y%m%d")
+    out["id"] = [f"{AGENCY_ID}-{d}-{9001 + i:04d}" for i, d in enumerate(ymd)]
+    return out
+
+
+def with_withdrawn(rows: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """`rows` and `extra` in order of Ngày tiếp nhận (stable)."""
+    both = pd.concat([rows.assign(status=""), extra], ignore_index=True)
+    return both.sort_values("received", kind="mergesort").reset_index(drop=True)
+
+
+def write_dossier_xls(path: Path, rows: pd.DataFrame, title_range: str) -> None:
+    """An Excel 97-2003 (BIFF8) export, as many one-stop systems still give:
+    title block with merged cells, text dates dd/mm/yyyy (xlwt writes no
+    timestamps: the same rows give the same bytes)."""
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("DanhSachHoSo")
+    ncols = len(DOSSIER_HEADERS)
+    bold = xlwt.easyxf("font: bold on; align: horiz centre")
+    ws.write_merge(0, 0, 0, ncols - 1, "HỆ THỐNG THÔNG TIN GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TỈNH HẢI DƯƠNG", bold)
+    ws.write_merge(1, 1, 0, ncols - 1, title_range, xlwt.easyxf("font: italic on; align: horiz centre"))
+    head = xlwt.easyxf("font: bold on; pattern: pattern solid, fore_colour pale_blue; borders: left thin, right thin, top thin, bottom thin")
+    for col, name in enumerate(DOSSIER_HEADERS):
+        ws.write(3, col, name, head)
+    for i, r in enumerate(rows.itertuples(index=False), start=1):
+        values = _row_values(r, "text")
+        values[0] = i
+        for col, v in enumerate(values):
+            if v is not None:
+                ws.write(3 + i, col, v)
+    for col, w in enumerate([6, 28, 60, 13, 40, 8, 12, 12, 12, 15, 12, 10, 12, 8, 12, 14]):
+        ws.col(col).width = 256 * w
+    wb.save(str(path))
+
+
+def write_dossier_html(path: Path, rows: pd.DataFrame, title_range: str) -> None:
+    """A web system's "Xuất Excel": an HTML table saved with the name .xls, dates
+    as text with the time of day, a totals row under the table."""
+    out = io.StringIO()
+    out.write('<html xmlns:x="urn:schemas-microsoft-com:office:excel">\n<head><meta http-equiv="Content-Type" '
+              'content="text/html; charset=utf-8"><title>DanhSachHoSo</title></head>\n<body>\n<table border="1">\n')
+    out.write(f'<tr><td colspan="{len(DOSSIER_HEADERS)}" align="center"><b>DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT'
+              f'</b></td></tr>\n<tr><td colspan="{len(DOSSIER_HEADERS)}" align="center"><i>{html.escape(title_range)}'
+              '</i></td></tr>\n')
+    out.write("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in DOSSIER_HEADERS) + "</tr>\n")
+    for i, r in enumerate(rows.itertuples(index=False), start=1):
+        values = _row_values(r, "datetime")
+        values[0] = i
+        cells = []
+        for v in values:
+            if isinstance(v, dt.datetime):
+                v = v.strftime("%d/%m/%Y %H:%M") if (v.hour or v.minute) else v.strftime("%d/%m/%Y")
+            cells.append("<td>" + ("" if v is None else html.escape(str(v))) + "</td>")
+        out.write("<tr>" + "".join(cells) + "</tr>\n")
+    out.write(f'<tr><td colspan="2"><b>Tổng cộng: {len(rows)} hồ sơ</b></td></tr>\n</table>\n</body>\n</html>\n')
+    path.write_bytes(out.getvalue().encode("utf-8"))
+
+
+# The column names and value spellings of another vendor's one-stop software
+# (dossier-exports.md): the same columns, in its own words.
+ALIASED_HEADERS = [
+    "STT", "Số hồ sơ", "Tên thủ tục", "Tên lĩnh vực", "Tổ chức, cá nhân nộp hồ sơ", "Cơ quan giải quyết",
+    "Ngày nhận hồ sơ", "Ngày hẹn trả", "Ngày có kết quả", "Tình trạng", "Kênh nộp",
+    "Có phí", "TT trực tuyến", "Số hóa hồ sơ", "Tái sử dụng", "Mức độ hài lòng",
+]
+ALIASED_VALUES = {
+    10: {"Trực tuyến": "Nộp trực tuyến", "Trực tiếp": "Tại bộ phận một cửa", "Bưu chính": "Bưu chính công ích"},
+    13: {"Có": "Đã số hóa", "Không": "Chưa số hóa"},
+    9: {"Đã trả kết quả": "Đã trả", "Đang xử lý": "Đang giải quyết"},
+}
+
+
+def write_dossier_aliased_xlsx(path: Path, rows: pd.DataFrame, exported: dt.date, names: dict[str, str]) -> None:
+    """An .xlsx from another vendor: its own headers and spellings, the department
+    by name, real date-times, "Chưa đánh giá" for a dossier not rated."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Hồ sơ"
+    ws.cell(row=1, column=1, value="PHẦN MỀM MỘT CỬA ĐIỆN TỬ - BÁO CÁO CHI TIẾT HỒ SƠ").font = Font(bold=True)
+    ws.append([])
+    ws.append(ALIASED_HEADERS)
+    style_header(ws, 3, len(ALIASED_HEADERS))
+    for i, r in enumerate(rows.itertuples(index=False), start=1):
+        values = _row_values(r, "datetime")
+        values[0] = i
+        values[5] = names.get(values[5], values[5])
+        for col, spelled in ALIASED_VALUES.items():
+            values[col] = spelled.get(values[col], values[col])
+        if values[15] is None and values[8] is not None:
+            values[15] = "Chưa đánh giá"
+        ws.append(values)
+        for col in (7, 8, 9):
+            ws.cell(row=3 + i, column=col).number_format = "dd/mm/yyyy hh:mm"
+    for col, w in enumerate([6, 28, 60, 13, 40, 30, 17, 17, 17, 15, 20, 8, 12, 12, 10, 14], start=1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    save_stable(wb, path, dt.datetime.combine(exported, dt.time(8, 5)))
 
 
 def write_dossier_csv(path: Path, rows: pd.DataFrame, casing_noise_every: int = 0) -> None:
@@ -1198,7 +1317,9 @@ def generate(out: Path, plan_path: Path) -> list[Path]:
     log_prev = log_for_year(df, prev_start, prev_end, dt.date(year - 1, 12, 11))
 
     tthc = out / str(year) / "tthc"
-    _clean(tthc, ("*.xlsx", "*.csv"))
+    _clean(tthc, ("*.xlsx", "*.xls", "*.csv"))
+    rng_w = np.random.default_rng(SEED_WITHDRAWN)
+    names = {d["code"]: d["name"] for d in plan["departments"]}
     h1_end = periods["6m"]["end"]
     q3_end = periods["q3"]["end"]
     rec = log["received"].dt.date
@@ -1207,24 +1328,30 @@ def generate(out: Path, plan_path: Path) -> list[Path]:
     part_q4 = log[rec > q3_end]
     # the system re-exported one dossier received just before the 6m cut-off
     overlap = part_h1[(part_h1["received"].dt.date <= h1_end) & part_h1["returned"].notna()].tail(1)
+    # withdrawn or cancelled dossiers: in the logs only, in no figure (nor in the
+    # departments' narratives, which follow `log`)
+    in_window = part_h1[part_h1["received"].dt.date >= y_start]
     f1 = tthc / f"DanhSachHoSo_{y_start:%d%m%Y}-{h1_end:%d%m%Y}.xlsx"
-    write_dossier_xlsx(f1, part_h1,
+    write_dossier_xlsx(f1, with_withdrawn(part_h1, withdrawn_dossiers(rng_w, in_window, 7)),
                        f"Từ ngày {y_start:%d/%m/%Y} đến ngày {h1_end:%d/%m/%Y} (bao gồm hồ sơ kỳ trước chuyển sang)",
                        exported, "datetime")
-    f2 = tthc / f"DanhSachHoSo_{h1_end + dt.timedelta(days=1):%d%m%Y}-{q3_end:%d%m%Y}.xlsx"
-    write_dossier_xlsx(f2, pd.concat([overlap, part_q3]),
-                       f"Từ ngày {overlap['received'].iloc[0]:%d/%m/%Y} đến ngày {q3_end:%d/%m/%Y}",
-                       exported, "text")
-    f3 = tthc / f"hoso_{q3_end + dt.timedelta(days=1):%Y%m%d}_{y_end:%Y%m%d}.csv"
-    write_dossier_csv(f3, part_q4, casing_noise_every=97)
-    written += [f1, f2, f3]
+    f2 = tthc / f"DanhSachHoSo_{h1_end + dt.timedelta(days=1):%d%m%Y}-{q3_end:%d%m%Y}.xls"
+    write_dossier_xls(f2, with_withdrawn(pd.concat([overlap, part_q3]), withdrawn_dossiers(rng_w, part_q3, 3)),
+                      f"Từ ngày {overlap['received'].iloc[0]:%d/%m/%Y} đến ngày {q3_end:%d/%m/%Y}")
+    # the last quarter: half as CSV, the rest from the other vendor's software
+    split = part_q4["received"].iloc[len(part_q4) // 2]
+    part_q4a, part_q4b = part_q4[part_q4["received"] < split], part_q4[part_q4["received"] >= split]
+    f3 = tthc / f"hoso_{q3_end + dt.timedelta(days=1):%Y%m%d}_{split - pd.Timedelta(days=1):%Y%m%d}.csv"
+    write_dossier_csv(f3, part_q4a, casing_noise_every=97)
+    f5 = tthc / f"BaoCaoChiTietHoSo_{split:%d%m%Y}_{y_end:%d%m%Y}.xlsx"
+    write_dossier_aliased_xlsx(f5, with_withdrawn(part_q4b, withdrawn_dossiers(rng_w, part_q4b, 4)), exported, names)
+    written += [f1, f2, f3, f5]
 
     prev = out / str(year - 1)
-    _clean(prev / "tthc", ("*.xlsx", "*.csv"))
-    f4 = prev / "tthc" / f"DanhSachHoSo_nam{year - 1}.xlsx"
-    write_dossier_xlsx(f4, log_prev,
-                       f"Từ ngày {prev_start:%d/%m/%Y} đến ngày {prev_end:%d/%m/%Y} (bao gồm hồ sơ kỳ trước chuyển sang)",
-                       dt.date(year - 1, 12, 11), "date")
+    _clean(prev / "tthc", ("*.xlsx", "*.xls", "*.csv"))
+    f4 = prev / "tthc" / f"DanhSachHoSo_nam{year - 1}.xls"
+    write_dossier_html(f4, log_prev,
+                       f"Từ ngày {prev_start:%d/%m/%Y} đến ngày {prev_end:%d/%m/%Y} (bao gồm hồ sơ kỳ trước chuyển sang)")
     plan_prev = prev / "plan.yaml"
     plan_prev.write_text(plan_2023_text(plan), encoding="utf-8", newline="\n")
     written += [f4, plan_prev]

@@ -123,6 +123,7 @@ def build_period(plan: Plan, intake: Intake, period: str, *, last_year: tuple[Pl
         submissions=list(selection.counted),
         warnings=list(intake.warnings) + warnings,
         inputs=_input_hashes(plan, intake, last_year),
+        log_readings=list(intake.log_readings),
     )
 
 

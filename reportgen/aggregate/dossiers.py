@@ -19,6 +19,11 @@ With R = received, D = due, C = returned (maybe blank), start..end inclusive:
     early/on_time/late     of resolved: C < D / C == D / C > D
     pending         total - resolved
     pending_overdue / pending_in_time   of pending: D < end / D >= end
+
+Withdrawn or cancelled dossiers (a status column, dossier-exports.md) are left
+out of every figure and indicator (`DossierArrays.active`, applied by
+`_window_masks`); those received in the window are counted in `withdrawn`,
+overall and per department (`withdrawn_counts`).
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ class DossierArrays:
     paid_online: np.ndarray  # fee and online payment
     rated: np.ndarray
     satisfied: np.ndarray  # very satisfied or satisfied
+    # not withdrawn or cancelled: the rows every figure counts (all True without a
+    # status column). Rows stay aligned with the frame; a mask of a window is
+    # `& active` (as _window_masks does).
+    active: np.ndarray
 
     def __len__(self) -> int:
         return len(self.received)
@@ -81,13 +90,18 @@ class DossierFigures:
 
 def _days(series: pd.Series, blank_day: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(int32 day numbers, is-NaT mask) of a date column, whatever its unit; a
-    blank (NaT) date gets `blank_day`, to be read with the mask."""
-    if not pd.api.types.is_datetime64_any_dtype(series.dtype):
-        series = pd.to_datetime(series)
+    blank (NaT) date gets `blank_day`, to be read with the mask. No conversion
+    goes through nanoseconds (datetime64[ns] overflows silently past 2262):
+    datetimes are floored to days, anything else (dates as objects) is read as
+    datetime64[D] directly."""
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         series = series.dt.tz_localize(None)
-    values = series.to_numpy()
-    days = values.astype("datetime64[D]")  # floors to the calendar day
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        days = series.to_numpy().astype("datetime64[D]")  # floors to the calendar day (any unit)
+    else:
+        days = np.array([None if pd.isna(v) else v for v in series.tolist()], dtype="datetime64[D]")
+    if days.dtype != np.dtype("datetime64[D]"):
+        days = days.astype("datetime64[D]")
     blank = np.isnat(days)
     numbers = days.view("int64")
     if blank.any():
@@ -128,6 +142,21 @@ def _department(series: pd.Series, departments: tuple[str, ...]) -> pd.Categoric
     return pd.Categorical.from_codes(plan_codes.astype(np.int16 if len(departments) < 2**15 else np.int32), categories=list(departments))
 
 
+def _active(df: pd.DataFrame) -> np.ndarray:
+    """Rows that are not withdrawn or cancelled (all when the frame has no
+    `withdrawn` column)."""
+    if "withdrawn" not in df.columns:
+        return np.ones(len(df), dtype=bool)
+    return ~_flag(df["withdrawn"])
+
+
+def withdrawn_counts(a: DossierArrays, start: int, end: int) -> np.ndarray:
+    """Withdrawn dossiers received in the window [start, end] (day numbers) by
+    department key: index 0 is "no plan department", i + 1 the plan's i-th."""
+    mask = ~a.active & (a.received >= start) & (a.received <= end)
+    return np.bincount(a.department_key[mask], minlength=len(a.departments) + 1)
+
+
 def prepare_dossiers(df: pd.DataFrame, departments: list[str] | tuple[str, ...]) -> DossierArrays:
     """Turn the canonical dossier frame (records.DOSSIER_COLUMNS) into flat arrays."""
     departments = tuple(departments)
@@ -155,6 +184,7 @@ def prepare_dossiers(df: pd.DataFrame, departments: list[str] | tuple[str, ...])
         paid_online=fee & _flag(df["online_payment"]),
         rated=rating >= 0,
         satisfied=rating == 1,
+        active=_active(df),
     )
 
 
@@ -170,9 +200,9 @@ def _window_masks(a: DossierArrays, start: int, end: int) -> tuple[np.ndarray, n
     """(received, carried_over, resolved) masks of the window [start, end] (day
     numbers, inclusive)."""
     R, C, has_c = a.received, a.returned, a.has_returned
-    received = (R >= start) & (R <= end)
+    received = (R >= start) & (R <= end) & a.active
     c_from_start = has_c & (C >= start)
-    carried_over = (R < start) & (~has_c | c_from_start)
+    carried_over = (R < start) & (~has_c | c_from_start) & a.active
     resolved = (received | carried_over) & c_from_start & (C <= end)
     return received, carried_over, resolved
 
@@ -224,8 +254,8 @@ def _stats_table(hist: np.ndarray) -> np.ndarray:
     return np.stack([columns[key] for key in STAT_KEYS], axis=1)
 
 
-def _stats(row) -> DossierStats:
-    return DossierStats(**{key: int(value) for key, value in zip(STAT_KEYS, row)})
+def _stats(row, withdrawn: int = 0) -> DossierStats:
+    return DossierStats(**{key: int(value) for key, value in zip(STAT_KEYS, row)}, withdrawn=withdrawn)
 
 
 def dossier_figures(arrays: DossierArrays, start: dt.date, end: dt.date) -> DossierFigures:
@@ -235,8 +265,10 @@ def dossier_figures(arrays: DossierArrays, start: dt.date, end: dt.date) -> Doss
     hist = _histogram(arrays, received, carried_over, resolved, last)
     per_department = _stats_table(hist)
     overall = per_department.sum(axis=0)  # includes dossiers of no plan department
-    stats = _stats(overall)
-    by_department = {code: _stats(per_department[i + 1]) for i, code in enumerate(arrays.departments)}
+    withdrawn = withdrawn_counts(arrays, first, last)
+    stats = _stats(overall, int(withdrawn.sum()))
+    by_department = {code: _stats(per_department[i + 1], int(withdrawn[i + 1]))
+                     for i, code in enumerate(arrays.departments)}
 
     def count(mask) -> int:
         return int(np.count_nonzero(mask))

@@ -2,6 +2,7 @@
 
     write_dossier_csv(path, rows, plan, seed=0)
     write_dossier_xlsx(path, rows, plan, seed=0)
+    write_export_csv(path, rows, plan, seed=0)   # shaped like a one-stop system's export
 
 Everything is generated column-wise with numpy and written with pyarrow (CSV) or
 a minimal streaming .xlsx writer (inline strings, real Excel dates), so a million
@@ -228,3 +229,80 @@ def write_dossier_xlsx(path: Path, rows: int, plan: Plan, seed: int = 0, title: 
                 out.write("".join(body.slice(i, chunk).to_pylist()).encode("utf-8"))
             out.write(b"</sheetData>" + merges.encode("utf-8") + b"</worksheet>")
     return path
+
+
+# --- a log shaped like a real export ------------------------------------------
+
+EXPORT_HEADERS = ["STT", "Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Tổ chức, cá nhân nộp hồ sơ", "Đơn vị",
+                  "Ngày tiếp nhận", "Hạn xử lý", "Ngày trả kết quả", "Trạng thái", "Hình thức nộp", "Phí, lệ phí",
+                  "Thanh toán trực tuyến", "Số hóa", "Tái sử dụng dữ liệu", "Đánh giá"]
+_APPLICANTS = np.array(["Công ty TNHH Điện tử Sao Việt", "Công ty Cổ phần Dệt may Hoàng Long, chi nhánh Hải Dương",
+                        "Công ty TNHH Linh kiện ô tô Daeyoung Việt Nam", "Nguyễn Văn An", "Trần Thị Bình",
+                        'Công ty TNHH "Kết cấu thép Đại An"'], dtype=object)
+
+
+def write_export_csv(path: Path, rows: int, plan: Plan, seed: int = 0) -> Path:
+    """A valid dossier log shaped like a one-stop system's CSV export: every cell
+    quoted, an STT column and an applicant column (with commas and quotes),
+    day-first text dates, codes typed loosely (department by code in any case or
+    by name, Có/có/1, channel in the systems' spellings), a status column with
+    about 1% withdrawn dossiers (no result date) and results marked returned."""
+    rng = np.random.default_rng(seed + 1)
+    cols = generate_dossiers(rows, plan, seed)
+    n = rows
+    dept = cols["department"]
+    names = {d.code: d.name for d in plan.departments}
+    style = rng.random(n)
+    department = np.where(style < 0.6, dept, np.where(style < 0.8, np.char.lower(dept.astype(str)).astype(object),
+                                                      np.array([names[c] for c in plan.department_codes],
+                                                               dtype=object)[_codes(dept, plan)]))
+    returned = cols["returned"].copy()
+    withdrawn = rng.random(n) < 0.01
+    returned[withdrawn] = np.datetime64("NaT")
+    status = np.where(withdrawn, np.array(["Công dân rút hồ sơ", "Đã hủy"], dtype=object)[rng.integers(0, 2, n)],
+                      np.where(np.isnat(returned), "Đang xử lý", "Đã trả kết quả")).astype(object)
+    channel = cols["channel"].copy()
+    spelled = {"Trực tuyến": "Nộp trực tuyến", "Trực tiếp": "Tại quầy", "Bưu chính": "BCCI"}
+    loose = rng.random(n) < 0.3
+    for canonical, other in spelled.items():
+        channel[loose & (channel == canonical)] = other
+
+    def yes_no(values):
+        out = values.copy()
+        lower = rng.random(n) < 0.2
+        out[lower & (values == "Có")] = "có"
+        out[lower & (values == "Không")] = "không"
+        return out
+
+    rating = cols["rating"].copy()
+    rating[np.isnat(returned)] = ""
+    arrays = [
+        pa.array(np.arange(1, n + 1).astype(str).astype(object), type=pa.string()),
+        pa.array(cols["id"], type=pa.string()),
+        pa.array(cols["procedure"], type=pa.string()),
+        pa.array(cols["field"], type=pa.string()),
+        pa.array(_APPLICANTS[rng.integers(0, len(_APPLICANTS), n)], type=pa.string()),
+        pa.array(department, type=pa.string()),
+        _date_text(cols["received"]),
+        _date_text(cols["due"]),
+        _date_text(returned),
+        pa.array(status, type=pa.string()),
+        pa.array(channel, type=pa.string()),
+        pa.array(yes_no(cols["fee"]), type=pa.string()),
+        pa.array(yes_no(cols["online_payment"]), type=pa.string()),
+        pa.array(yes_no(cols["digitized"]), type=pa.string()),
+        pa.array(yes_no(cols["reused"]), type=pa.string()),
+        pa.array(rating, type=pa.string()),
+    ]
+    table = pa.table(arrays, names=EXPORT_HEADERS)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="all_valid"))
+    return path
+
+
+def _codes(dept: np.ndarray, plan: Plan) -> np.ndarray:
+    """Plan index of each department code."""
+    import pandas as pd
+
+    return pd.Index(plan.department_codes).get_indexer(dept)

@@ -1,7 +1,12 @@
-"""Dossier logs (sổ theo dõi hồ sơ TTHC): .csv and .xlsx into one DataFrame.
+"""Dossier logs (sổ theo dõi hồ sơ TTHC): .csv, .xlsx, .xls and HTML tables saved
+as .xls/.xlsx (dossier-exports.md) into one DataFrame.
 
 A log can hold millions of rows, so nothing here loops over rows in Python:
-- CSV is parsed by pyarrow (all columns as text), xlsx by python-calamine;
+- CSV is parsed by pyarrow (all columns as text), .xlsx/.xls by python-calamine,
+  an HTML table by lxml (`intake.html_table`); which reader is chosen by the
+  file's first bytes (`sniff.log_kind`), not its name;
+- headers are matched with the contract names, the systems' aliases and the
+  plan's `dossier_columns` (`intake.columns`);
 - `Mã hồ sơ` (one distinct value per row) never becomes Python objects: it is
   cleaned, checked for repeats and handed to pandas as Arrow ("string[pyarrow]");
 - each column is factorised (dictionary-encoded) and only its *distinct* values
@@ -10,7 +15,8 @@ A log can hold millions of rows, so nothing here loops over rows in Python:
 - checks are boolean masks; each (file, column, kind) reports at most
   MAX_MESSAGES rows by name and one summary Problem for the rest.
 
-The result has exactly the columns of `records.empty_dossiers()`.
+The result has exactly the columns of `records.empty_dossiers()`; how each file
+was understood goes to `readings` (records.LogReading) for the review page.
 """
 
 from __future__ import annotations
@@ -30,23 +36,24 @@ import pyarrow.csv as pacsv
 
 from ..diagnostics import Diagnostics, Location
 from ..plan import Plan
-from ..records import CHANNELS, DOSSIER_COLUMNS, RATINGS, empty_dossiers
+from ..records import CHANNELS, DOSSIER_COLUMNS, FRAME_COLUMNS, LOG_COLUMNS, RATINGS, LogReading, empty_dossiers
+from . import spellings as S
 from . import values as V
+from .columns import HeaderMatch, HeaderMatcher
+from .html_table import HtmlTableError, read_html_tables
 from .legacy import fix_legacy, legacy_candidates
-from .sniff import what_is
+from .sniff import log_kind, what_is
 
 MAX_MESSAGES = 20
 HEADER_SCAN_ROWS = 30
-OPTIONAL = ("procedure", "field")  # every other contract column must be there
+OPTIONAL = ("procedure", "field", "status")  # every other contract column must be there
 REQUIRED = tuple(k for k in DOSSIER_COLUMNS if k not in OPTIONAL)
-# compared for "identical" duplicates (figures.md): all but Thủ tục and Lĩnh vực
-COMPARED = tuple(k for k in DOSSIER_COLUMNS if k not in ("procedure", "field"))
-_HEADER_KEYS = {V.header_key(text): key for key, text in DOSSIER_COLUMNS.items()}
-_HEADER_KEYS.update({V.header_key(a): k for a, k in (("Phí lệ phí", "fee"), ("Số hoá", "digitized"), ("Ngày trả", "returned"))})
+# compared for "identical" duplicates (figures.md, dossier-exports.md): all but
+# Thủ tục and Lĩnh vực, and Trạng thái too
+COMPARED = tuple(k for k in LOG_COLUMNS if k not in ("procedure", "field"))
 NAT = np.datetime64("NaT", "ns")
-# "Bưu chính công ích" (the public postal service, QĐ 45/2016/QĐ-TTg) is how some
-# one-stop systems name the postal channel
-CHANNEL_SYNONYMS = {"Bưu chính công ích": "postal", "Qua bưu chính": "postal", "Qua bưu chính công ích": "postal"}
+KIND_TEXT = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "xls": "Excel 97-2003 (.xls)"}
+MAX_SPELLINGS = 12  # per column, on the review page
 # a totals row under the data ("Tổng cộng", "Tổng số: 1.234", "Cộng")
 _TOTALS = re.compile(r"^(?:tổng\s*cộng|tổng\s*số|tổng|cộng)(?:\W|\d|$)", re.IGNORECASE)
 
@@ -66,9 +73,11 @@ class RawLog:
     columns: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)
     ids: pa.Array | None = None  # full text of Mã hồ sơ (trimmed, NFC; null when blank)
     first_cells: np.ndarray | None = None  # the sheet's first column (xlsx), where "Tổng cộng" often sits
+    kind: str = "csv"  # csv / xlsx / xls / html
+    header_row: int = 1
 
     def where(self, key: str, row: int | None = None) -> Location:
-        return Location(file=self.file, sheet=self.sheet, row=row, column=self.headers.get(key, DOSSIER_COLUMNS.get(key)))
+        return Location(file=self.file, sheet=self.sheet, row=row, column=self.headers.get(key, LOG_COLUMNS.get(key)))
 
 
 class _Reporter:
@@ -89,7 +98,7 @@ class _Reporter:
                 found=shown, expected=expected, code=code)
         rest = len(idx) - MAX_MESSAGES
         if rest > 0:
-            add(f"{message} — và {rest:,} dòng khác cùng lỗi này".replace(",", "."),
+            add(f"{message} — và {V.number_text(rest)} dòng khác cùng lỗi này",
                 log.where(key) if key else Location(log.file, log.sheet), expected=expected, code=code)
         return len(idx)
 
@@ -122,36 +131,48 @@ def _raw(log: RawLog, key: str, i: int) -> str:
 
 # --- finding the header -----------------------------------------------------
 
-def _header_match(cells: list) -> dict[str, int]:
-    found = {}
-    for j, cell in enumerate(cells):
-        key = _HEADER_KEYS.get(V.header_key(cell)) if isinstance(cell, str) else None
-        if key and key not in found:
-            found[key] = j
-    return found
-
-
-def _find_header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
+def _find_header(rows: list[list], matcher: HeaderMatcher) -> tuple[int, HeaderMatch] | None:
     best = None
     for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found = _header_match(cells)
-        if len(found) >= 3 and (best is None or len(found) > len(best[1])):
-            best = (i, found)
-            if len(found) == len(DOSSIER_COLUMNS):
+        hit = matcher.match(cells)
+        if len(hit.found) >= 3 and (best is None or len(hit.found) > len(best[1].found)):
+            best = (i, hit)
+            if len(hit.found) == len(LOG_COLUMNS):
                 break
     return best
 
 
 def _expected_columns() -> str:
-    return "dòng tiêu đề có các cột " + ", ".join(f"«{DOSSIER_COLUMNS[k]}»" for k in REQUIRED)
+    return ("dòng tiêu đề có các cột " + ", ".join(f"«{DOSSIER_COLUMNS[k]}»" for k in REQUIRED)
+            + " (hoặc tên khác của cùng cột, hoặc ghi tên cột trong plan.yaml, mục dossier_columns)")
 
 
-def _check_columns(file: str, sheet: str | None, header_row: int, found: dict[str, int], names: list, diag) -> bool:
-    missing = [k for k in REQUIRED if k not in found]
+def _complete(hit: HeaderMatch) -> bool:
+    """A header row naming every required column."""
+    return all(k in hit.found for k in REQUIRED)
+
+
+def _letter(index: int) -> str:
+    out, index = "", index + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _check_columns(file: str, sheet: str | None, header_row: int, hit: HeaderMatch, names: list, diag) -> bool:
+    """Every required column found, and no two columns meaning the same one."""
+    missing = [k for k in REQUIRED if k not in hit.found]
     for k in missing:
         diag.error(f"thiếu cột bắt buộc «{DOSSIER_COLUMNS[k]}» trong dòng tiêu đề",
                    Location(file, sheet, header_row), expected=_expected_columns(), code="missing_column")
-    return not missing
+    for k, idx in hit.conflicts.items():
+        both = " và ".join(f"«{V.shown(names[j])}» (cột {_letter(j)})" for j in idx)
+        diag.error(f"các cột {both} cùng là cột «{LOG_COLUMNS[k]}»", Location(file, sheet, header_row),
+                   found=", ".join(V.shown(names[j]) for j in idx),
+                   expected=f"chỉ một cột «{LOG_COLUMNS[k]}»: xóa cột thừa, hoặc ghi trong plan.yaml "
+                            f"dossier_columns: {{{LOG_COLUMNS[k]}: <tên cột cần dùng>}}", code="duplicate_column")
+    return not missing and not hit.conflicts
 
 
 # --- CSV --------------------------------------------------------------------
@@ -207,7 +228,7 @@ def _scan_records(text: str, delim: str) -> tuple[list[list[str]], list[int]]:
     return records, ends
 
 
-def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
+def _read_csv(path: Path, file: str, diag: Diagnostics, matcher: HeaderMatcher) -> RawLog | None:
     got = _csv_encoding(path, file, diag)
     if got is None:
         return None
@@ -216,19 +237,50 @@ def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
     best = None
     for delim in (",", ";", "\t"):
         parsed, ends = _scan_records(head, delim)
-        hit = _find_header(parsed)
-        if hit and (best is None or len(hit[1]) > len(best[1][1])):
+        hit = _find_header(parsed, matcher)
+        if hit and (best is None or len(hit[1].found) > len(best[1][1].found)):
             best = (delim, hit, parsed, ends)
     if best is None:
         diag.error("không tìm thấy dòng tiêu đề của sổ hồ sơ", Location(file), expected=_expected_columns(),
                    code="no_header")
         return None
-    delim, (hidx, found), parsed, ends = best
+    delim, (hidx, hit), parsed, ends = best
     names = parsed[hidx]
-    if not _check_columns(file, None, hidx + 1, found, names, diag):
+    if not _check_columns(file, None, hidx + 1, hit, names, diag):
         return None
-    # unique column names for pyarrow (duplicates/blank headers get a suffix)
-    col_names = [f"c{j}" for j in range(len(names))]
+    found = hit.found
+    # pyarrow's reader is slower for every file with newlines_in_values, and few
+    # exports need it: first without; rows that come out ragged (a quoted cell
+    # holding a line break splits its record) make it read again with it
+    table, ragged = _parse_csv(path, file, encoding, delim, ends[hidx], len(names), found, False, diag)
+    if ragged:
+        table, ragged = _parse_csv(path, file, encoding, delim, ends[hidx], len(names), found, True, diag)
+    if table is None:
+        return None
+    if ragged:  # errors go to diag; the other rows are still checked (everything at once)
+        _check_ragged(path, file, encoding, delim, hidx, len(names), ragged, diag)
+    table = table.unify_dictionaries()
+    n = table.num_rows
+    log = RawLog(file=file, sheet=None, headers={k: str(names[j]).strip() for k, j in found.items()},
+                 rows=np.arange(hidx + 2, hidx + 2 + n, dtype=np.int64), kind="csv", header_row=hidx + 1)
+    if ragged:  # skipped rows: number the kept rows as a person sees them
+        log.rows = _csv_row_numbers(path, encoding, delim, hidx, len(names))
+    for key, j in found.items():
+        col = table.column(f"c{j}")
+        if key == "id":
+            log.ids = _clean_ids(col)
+            log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])
+        else:
+            log.columns[key] = _factorize_arrow(col)
+    return log
+
+
+def _parse_csv(path: Path, file: str, encoding: str, delim: str, skip: int, width: int, found: dict[str, int],
+               newlines: bool, diag: Diagnostics) -> tuple[pa.Table | None, list[str]]:
+    """(table of the contract columns as text, the ragged rows' text) or (None, [])
+    with the error reported. Mã hồ sơ is plain text, every other column a
+    dictionary (a log has few distinct values per column)."""
+    col_names = [f"c{j}" for j in range(width)]  # unique names (duplicate/blank headers)
     ragged: list[str] = []  # rows whose cell count differs from the header's (rare: a Python callback)
 
     def on_ragged(row) -> str:
@@ -239,9 +291,8 @@ def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
         table = pacsv.read_csv(
             path,
             # skip_rows counts physical lines, not records
-            read_options=pacsv.ReadOptions(skip_rows=ends[hidx], column_names=col_names, encoding=encoding),
-            # quoted cells may hold line breaks (costs pyarrow next to nothing)
-            parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False, newlines_in_values=True,
+            read_options=pacsv.ReadOptions(skip_rows=skip, column_names=col_names, encoding=encoding),
+            parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False, newlines_in_values=newlines,
                                              invalid_row_handler=on_ragged),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: (pa.string() if j == found["id"] else pa.dictionary(pa.int32(), pa.string()))
@@ -252,6 +303,8 @@ def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
         text = str(exc)
+        if not newlines and "newline" in text.lower():
+            return None, ["(xuống dòng trong ô)"]
         if "UTF8" in text or "utf-8" in text.lower() or isinstance(exc, UnicodeDecodeError):
             diag.error("tệp CSV có ký tự không đúng bảng mã UTF-8", Location(file),
                        expected="lưu lại tệp dạng CSV UTF-8 hoặc Unicode (UTF-16)", code="csv_encoding")
@@ -259,23 +312,8 @@ def _read_csv(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
             diag.error("tệp CSV sai cấu trúc, không đọc được", Location(file), found=text.splitlines()[0][:120],
                        expected="tệp CSV xuất từ hệ thống một cửa, mỗi dòng có đủ các cột như dòng tiêu đề",
                        code="csv_corrupt")
-        return None
-    if ragged:  # errors go to diag; the other rows are still checked (everything at once)
-        _check_ragged(path, file, encoding, delim, hidx, len(names), ragged, diag)
-    table = table.unify_dictionaries()
-    n = table.num_rows
-    log = RawLog(file=file, sheet=None, headers={k: str(names[j]).strip() for k, j in found.items()},
-                 rows=np.arange(hidx + 2, hidx + 2 + n, dtype=np.int64))
-    if ragged:  # skipped rows: number the kept rows as a person sees them
-        log.rows = _csv_row_numbers(path, encoding, delim, hidx, len(names))
-    for key, j in found.items():
-        col = table.column(col_names[j])
-        if key == "id":
-            log.ids = _clean_ids(col)
-            log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])
-        else:
-            log.columns[key] = _factorize_arrow(col)
-    return log
+        return None, []
+    return table, ragged
 
 
 def _csv_records(path: Path, encoding: str, delim: str):
@@ -336,55 +374,118 @@ def _clean_ids(col: pa.ChunkedArray) -> pa.Array:
 
 # --- xlsx -------------------------------------------------------------------
 
-def _read_xlsx(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
+def _open_workbook(path: Path):
+    """The workbook (.xlsx or .xls, BIFF8) opened by calamine: the one place a
+    log's workbook is opened (a guard on its size belongs here)."""
     from python_calamine import CalamineWorkbook
 
+    return CalamineWorkbook.from_path(str(path))
+
+
+def _read_workbook(path: Path, file: str, diag: Diagnostics, matcher: HeaderMatcher, kind: str) -> RawLog | None:
+    """A .xlsx or .xls log: the sheet whose header row names the most columns."""
+    from python_calamine import CalamineError
+
+    name = None
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = _open_workbook(path)
         chosen = None
         for name in wb.sheet_names:
             # get_sheet_by_name parses the whole sheet: keep the chosen one, never parse it twice
             sheet = wb.get_sheet_by_name(name)
             top = sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
-            hit = _find_header(top)
-            if hit and (chosen is None or len(hit[1]) > len(chosen[1][1])):
+            hit = _find_header(top, matcher)
+            if hit and _complete(hit[1]):  # the first sheet holding a header row is the log
                 chosen = (name, hit, sheet)
+                break
+            if hit and (chosen is None or len(hit[1].found) > len(chosen[1][1].found)):
+                chosen = (name, hit, sheet)  # the closest, for the message about missing columns
             del sheet
         if chosen is None:
             diag.error("không tìm thấy dòng tiêu đề của sổ hồ sơ trong trang tính nào", Location(file),
                        expected=_expected_columns(), code="no_header")
             return None
-        name, (hidx, found), sheet = chosen
+        name, (hidx, hit), sheet = chosen
         rows = sheet.to_python(skip_empty_area=False)
-    except Exception:  # calamine raises its own error types for corrupt files
-        found_, expected = what_is(path, "xlsx") or ("tệp hỏng, Excel không mở được", "tệp .xlsx mở được bằng Excel")
-        diag.error("không mở được tệp Excel", Location(file), found=found_, expected=expected, code="corrupt_file")
+    except (CalamineError, OSError) as exc:  # what a damaged or mislabelled file raises
+        found_, expected = what_is(path, kind) or (
+            f"tệp hỏng, Excel không mở được ({str(exc).splitlines()[0][:100]})",
+            f"tệp {'.xls' if kind == 'xls' else '.xlsx'} mở được bằng Excel (xuất lại từ hệ thống một cửa)")
+        diag.error("không mở được tệp Excel", Location(file, name), found=found_, expected=expected,
+                   code="corrupt_file")
         return None
+    return _grid_log(file, name, kind, rows, hidx, hit, diag)
+
+
+def _read_html(path: Path, file: str, diag: Diagnostics, matcher: HeaderMatcher) -> RawLog | None:
+    """A web page saved with an Excel name: the first table holding a header row."""
+    try:
+        tables = read_html_tables(path)
+    except HtmlTableError as exc:
+        diag.error(exc.message, Location(file, exc.table, exc.row, exc.column), found=exc.found,
+                   expected=exc.expected, code="html_table")
+        return None
+    complete = [i for i, t in enumerate(tables) if (h := _find_header(t.rows, matcher)) and _complete(h[1])]
+    for i, table in enumerate(tables):
+        hit = _find_header(table.rows, matcher)
+        if hit is None or (complete and i != complete[0]):
+            continue
+        if table.truncated:
+            last = len(table.rows)
+            header = table.rows[hit[0]]
+            cells = table.rows[-1] if last > hit[0] + 1 else header
+            width = len([c for c in header if c is not None])
+            column = V.shown(header[len(cells)]) if len(cells) < len(header) else None
+            diag.error(f"bảng {i + 1} bị cắt cụt: tệp kết thúc giữa bảng, sau dòng {last} "
+                       f"(dòng này có {len(cells)}/{width} ô)", Location(file, f"bảng {i + 1}", last, column),
+                       expected="tệp xuất trọn vẹn từ hệ thống một cửa (tải lại tệp, chờ tải xong)",
+                       code="html_truncated")
+            return None
+        return _grid_log(file, f"bảng {i + 1}", "html", table.rows, hit[0], hit[1], diag)
+    diag.error("trang web không có bảng nào có dòng tiêu đề của sổ hồ sơ"
+               if tables else "trang web không có bảng (<table>) nào", Location(file),
+               found=f"{len(tables)} bảng" if tables else "không có bảng",
+               expected="tệp «Xuất Excel» của hệ thống một cửa có bảng danh sách hồ sơ, " + _expected_columns(),
+               code="no_header")
+    return None
+
+
+def _grid_log(file: str, sheet: str | None, kind: str, rows: list[list], hidx: int, hit: HeaderMatch,
+              diag: Diagnostics) -> RawLog | None:
+    """A log from rows of cells (a sheet or an HTML table) whose header is rows[hidx]."""
     names = rows[hidx]
-    if not _check_columns(file, name, hidx + 1, found, names, diag):
+    if not _check_columns(file, sheet, hidx + 1, hit, names, diag):
         return None
+    found = hit.found
     body = rows[hidx + 1:]
     width = max(found.values()) + 1
     grid = pd.DataFrame(body).reindex(columns=range(width)).to_numpy(dtype=object) if body else np.empty((0, width), object)
-    log = RawLog(file=file, sheet=name, headers={k: str(names[j]).strip() for k, j in found.items()},
-                 rows=np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64), first_cells=grid[:, 0])
+    log = RawLog(file=file, sheet=sheet, headers={k: str(names[j]).strip() for k, j in found.items()},
+                 rows=np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64), first_cells=grid[:, 0],
+                 kind=kind, header_row=hidx + 1)
     for key, j in found.items():
         col = grid[:, j]
         if key == "id":
-            s = pd.Series(col, dtype=object)
-            s = s.where(s.notna(), "")
-            text = s.astype(str)
-            is_num = s.map(type).isin((int, float)).to_numpy()
-            if is_num.any():  # numeric ids typed as numbers: 12345.0 -> "12345"
-                nums = pd.to_numeric(s[is_num], errors="coerce")
-                text[is_num] = nums.map(lambda x: V.clean_text(float(x)) or "")
-            text = text.str.strip().str.normalize("NFC").astype(pd.StringDtype())
-            text = text.mask(text == "")
-            log.ids = pa.array(text.reset_index(drop=True), type=pa.string(), from_pandas=True)
+            log.ids = _grid_ids(col)
             log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])
         else:
             log.columns[key] = _factorize_objects(col)
     return log
+
+
+def _grid_ids(col: np.ndarray) -> pa.Array:
+    """Mã hồ sơ of a sheet: text trimmed, NFC, null when blank; ids typed as numbers
+    read as written (12345.0 -> "12345")."""
+    s = pd.Series(col, dtype=object)
+    s = s.where(s.notna(), "")
+    text = s.astype(str)
+    is_num = s.map(type).isin((int, float)).to_numpy()
+    if is_num.any():
+        nums = pd.to_numeric(s[is_num], errors="coerce")
+        text[is_num] = nums.map(lambda x: V.clean_text(float(x)) or "")
+    text = text.str.strip().str.normalize("NFC").astype(pd.StringDtype())
+    text = text.mask(text == "")
+    return pa.array(text.reset_index(drop=True), type=pa.string(), from_pandas=True)
 
 
 # --- parsing distinct values ------------------------------------------------
@@ -451,49 +552,79 @@ def _take(parsed: np.ndarray, codes: np.ndarray, blank) -> np.ndarray:
 
 
 class _Parsed:
-    """One log turned into canonical columns + per-row problem masks."""
+    """One log turned into canonical columns + per-row problem masks; each step
+    (blank cells, dates, coded values, yes/no flags, free text, status) is its
+    own method, run in that order by __init__."""
 
-    def __init__(self, log: RawLog, plan: Plan, rep: _Reporter, diag: Diagnostics):
-        self.log, self.rep = log, rep
-        n = len(log.rows)
-        cols = log.columns
-        # drop empty rows (every contract cell blank)
-        # a cell holding only spaces (or the "" calamine gives for an empty cell in
-        # the used area) is blank: code -1, like an empty one
+    def __init__(self, log: RawLog, plan: Plan, rep: _Reporter, diag: Diagnostics, statuses: dict[str, int]):
+        self.log, self.plan, self.rep, self.diag = log, plan, rep, diag
+        self.n = len(log.rows)
+        self.data: dict[str, object] = {}
+        self.legacy_notes: dict[str, tuple[str, str]] = {}
+        self.spellings: list[tuple[str, str, str]] = []  # (contract column, as written, read as)
+        self.status_counts: list[tuple[str, str, int]] = []
+        self.withdrawn_count = 0
+        self._blank_cells()
+        self.keep = self._present_rows()
+        self._ids()
+        self._dates()
+        self._coded_columns()
+        self._flags()
+        self._free_text()
+        self._status(statuses)
+        self._warn_legacy()
+
+    # -- rows --------------------------------------------------------------
+    def _blank_cells(self) -> None:
+        """A cell holding only spaces (or the "" calamine gives for an empty cell
+        in the used area) is blank: code -1, like an empty one."""
+        cols = self.log.columns
         for key, (codes, uniques) in list(cols.items()):
             if key == "id" or not uniques:
                 continue
             blank = np.array([V.clean_text(u) is None for u in uniques] + [True], dtype=bool)
             if blank[:-1].any():
                 cols[key] = (np.where(blank[codes], -1, codes).astype(np.int32, copy=False), uniques)
-        present = np.zeros(n, dtype=bool)
-        for codes, _ in cols.values():
+
+    def _present_rows(self) -> np.ndarray:
+        """Rows with some contract cell filled, less the totals rows."""
+        present = np.zeros(self.n, dtype=bool)
+        for codes, _ in self.log.columns.values():
             present |= codes >= 0
-        present &= ~_totals_rows(log, diag)
-        self.keep = present
-        data: dict[str, object] = {}
-        legacy_notes: dict[str, tuple[str, str]] = {}
+        return present & ~_totals_rows(self.log, self.diag)
 
-        # Mã hồ sơ
-        data["id"] = log.ids if log.ids is not None else pa.nulls(n, pa.string())
-        rep.rows(log, "id", present & (cols["id"][0] < 0), "thiếu Mã hồ sơ", expected="mã hồ sơ của hệ thống một cửa",
-                 code="blank")
+    def _ids(self) -> None:
+        log = self.log
+        self.data["id"] = log.ids if log.ids is not None else pa.nulls(self.n, pa.string())
+        self.rep.rows(log, "id", self.keep & (log.columns["id"][0] < 0), "thiếu Mã hồ sơ",
+                      expected="mã hồ sơ của hệ thống một cửa", code="blank")
 
-        # dates
+    # -- dates -------------------------------------------------------------
+    def _dates(self) -> None:
+        """Ngày tiếp nhận, Hạn xử lý, Ngày trả kết quả: each distinct value parsed
+        once; a date outside the plausible range is an error (never a silent
+        overflow of datetime64[ns]: the range is checked before the conversion)."""
+        log, rep, present = self.log, self.rep, self.keep
+        low, high = V.date_bounds(self.plan.year)
         for key in ("received", "due", "returned"):
-            codes, uniques = cols[key]
+            codes, uniques = log.columns[key]
             parsed, bad, _ = _map_uniques(uniques, V.parse_date)
-            arr = np.array([np.datetime64(p, "D") if p else np.datetime64("NaT") for p in parsed] or [],
-                           dtype="datetime64[D]").astype("datetime64[ns]")
-            values = _take(arr, codes, NAT)
-            badrow = present & bad[codes]
-            rep.rows(log, key, badrow, f"{DOSSIER_COLUMNS[key]} không đọc được là ngày", expected=V.DATE_EXPECTED,
-                     found=lambda i, k=key: _raw(log, k, i), code="bad_date")
+            far = np.array([p is not None and not (low <= p <= high) for p in parsed] + [False], dtype=bool)
+            parsed = [None if f else p for p, f in zip(parsed, far)]
+            days = np.array([np.datetime64(p, "D") if p else np.datetime64("NaT") for p in parsed] or [],
+                            dtype="datetime64[D]")
+            values = _take(days.astype("datetime64[ns]"), codes, NAT)  # all in range: no overflow
+            rep.rows(log, key, present & bad[codes], f"{DOSSIER_COLUMNS[key]} không đọc được là ngày",
+                     expected=V.DATE_EXPECTED, found=lambda i, k=key: _raw(log, k, i), code="bad_date")
+            rep.rows(log, key, present & far[codes], f"{DOSSIER_COLUMNS[key]} là một ngày không hợp lý",
+                     expected=V.date_range_expected(low, high), found=lambda i, k=key: _raw(log, k, i),
+                     code="implausible_date")
             if key != "returned":
                 rep.rows(log, key, present & (codes < 0), f"thiếu {DOSSIER_COLUMNS[key]}", expected=V.DATE_EXPECTED,
                          code="blank")
-            data[key] = values
-        r, d, c = data["received"], data["due"], data["returned"]
+            self.data[key] = values
+            self._note_spellings(key, uniques, parsed, bad, lambda p: None)
+        r, d, c = self.data["received"], self.data["due"], self.data["returned"]
         rep.rows(log, "returned", present & (c < r),
                  "Ngày trả kết quả trước Ngày tiếp nhận", code="returned_before_received",
                  found=lambda i: f"{_raw(log, 'returned', i)} < {_raw(log, 'received', i)}",
@@ -503,34 +634,57 @@ class _Parsed:
                  found=lambda i: f"{_raw(log, 'due', i)} < {_raw(log, 'received', i)}",
                  expected="Hạn xử lý cùng ngày hoặc sau Ngày tiếp nhận")
 
-        # coded columns -> category codes (-1 blank)
-        def coded(key, choices: dict[str, str], expected: str, required: bool, synonyms=None):
-            codes, uniques = cols[key]
-            cats = list(choices)
-            parsed, bad, conv = _map_uniques(uniques, lambda u: V.parse_code(u, choices, synonyms), legacy=True)
-            legacy_notes.update(conv)
-            idx = np.array([cats.index(p) if p is not None else -1 for p in parsed], dtype=np.int64)
-            values = _take(idx, codes, -1)
-            badrow = present & bad[codes]
-            rep.rows(log, key, badrow, f"giá trị {DOSSIER_COLUMNS[key]} không hợp lệ", expected=expected,
-                     found=lambda i: _raw(log, key, i), code="bad_value")
-            if required:
-                rep.rows(log, key, present & ~badrow & (values < 0), f"để trống {DOSSIER_COLUMNS[key]}",
-                         expected=expected, code="blank")
-            return np.where(badrow, -1, values)
+    # -- coded values ------------------------------------------------------
+    def _coded(self, key, choices: dict[str, str], expected: str, required: bool, synonyms=None,
+               parse=None) -> np.ndarray:
+        """Category codes (-1 blank or bad) of a coded column."""
+        log, present = self.log, self.keep
+        codes, uniques = log.columns[key]
+        cats = list(choices)
+        parse = parse or (lambda u: V.parse_code(u, choices, synonyms))
+        parsed, bad, conv = _map_uniques(uniques, parse, legacy=True)
+        self.legacy_notes.update(conv)
+        idx = np.array([cats.index(p) if p is not None else -1 for p in parsed], dtype=np.int64)
+        values = _take(idx, codes, -1)
+        badrow = present & bad[codes]
+        self.rep.rows(log, key, badrow, f"giá trị {DOSSIER_COLUMNS[key]} không hợp lệ", expected=expected,
+                      found=lambda i: _raw(log, key, i), code="bad_value")
+        if required:
+            self.rep.rows(log, key, present & ~badrow & (values < 0), f"để trống {DOSSIER_COLUMNS[key]}",
+                          expected=expected, code="blank")
+        self._note_spellings(key, uniques, parsed, bad, lambda p: choices.get(p, p))
+        return np.where(badrow, -1, values)
 
+    def _coded_columns(self) -> None:
+        plan = self.plan
         # the code, or the department's name as the plan writes it (as in submissions)
         dept_choices = {d.code: d.name for d in plan.departments}
-        dcodes = coded("department", dept_choices, "mã (hoặc tên) phòng, đơn vị trong kế hoạch: " + ", ".join(plan.department_codes), True)
-        data["department"] = pd.Categorical.from_codes(dcodes, categories=plan.department_codes)
-        data["channel"] = pd.Categorical.from_codes(
-            coded("channel", CHANNELS, " / ".join(CHANNELS.values()), True, CHANNEL_SYNONYMS), categories=list(CHANNELS))
-        data["rating"] = pd.Categorical.from_codes(
-            coded("rating", RATINGS, " / ".join(RATINGS.values()) + " hoặc để trống", False), categories=list(RATINGS))
+        dcodes = self._coded("department", dept_choices, "mã (hoặc tên) phòng, đơn vị trong kế hoạch: "
+                             + ", ".join(plan.department_codes), True)
+        self.data["department"] = pd.Categorical.from_codes(dcodes, categories=plan.department_codes)
+        self.data["channel"] = pd.Categorical.from_codes(
+            self._coded("channel", CHANNELS, " / ".join(CHANNELS.values()), True, S.CHANNEL_SYNONYMS),
+            categories=list(CHANNELS))
+
+        def rating(u):
+            return None if S.status_key(u) in S.UNRATED else V.parse_code(u, RATINGS)
+
+        self.data["rating"] = pd.Categorical.from_codes(
+            self._coded("rating", RATINGS, " / ".join(RATINGS.values()) + " hoặc để trống", False, parse=rating),
+            categories=list(RATINGS))
+
+    def _flags(self) -> None:
+        """Có/Không columns (Số hóa also `Đã số hóa` / `Chưa số hóa`)."""
+        log, present, rep = self.log, self.keep, self.rep
+
+        def digitized(u):
+            got = S.DIGITIZED_SYNONYMS.get(S.status_key(u) or "")
+            return got if got is not None else V.parse_bool(u)
+
         for key, required in (("fee", True), ("online_payment", False), ("digitized", True), ("reused", True)):
-            codes, uniques = cols[key]
-            parsed, bad, conv = _map_uniques(uniques, V.parse_bool, legacy=True)
-            legacy_notes.update(conv)
+            codes, uniques = log.columns[key]
+            parsed, bad, conv = _map_uniques(uniques, digitized if key == "digitized" else V.parse_bool, legacy=True)
+            self.legacy_notes.update(conv)
             idx = np.array([-1 if p is None else int(p) for p in parsed], dtype=np.int64)
             values = _take(idx, codes, -1)
             badrow = present & bad[codes]
@@ -539,19 +693,38 @@ class _Parsed:
             if required:
                 rep.rows(log, key, present & ~badrow & (values < 0), f"để trống {DOSSIER_COLUMNS[key]}",
                          expected=V.YES_NO_EXPECTED, code="blank")
-            data[key] = values == 1
-        stray = present & data["online_payment"] & ~data["fee"]
+            self.data[key] = values == 1
+            self._note_spellings(key, uniques, parsed, bad, lambda p: "Có" if p else "Không")
+        stray = present & self.data["online_payment"] & ~self.data["fee"]
         if stray.any():
             first = int(log.rows[np.flatnonzero(stray)[0]])
-            diag.warn(f"{int(stray.sum()):,} hồ sơ ghi Thanh toán trực tuyến = Có nhưng không có phí, lệ phí; "
-                      f"đã bỏ qua giá trị này (dòng đầu tiên: {first})".replace(",", "."),
-                      log.where("online_payment"), code="payment_without_fee")
-            data["online_payment"] = data["online_payment"] & data["fee"]
+            self.diag.warn(f"{V.number_text(int(stray.sum()))} hồ sơ ghi Thanh toán trực tuyến = Có nhưng không có "
+                           f"phí, lệ phí; đã bỏ qua giá trị này (dòng đầu tiên: {first})",
+                           log.where("online_payment"), code="payment_without_fee")
+            self.data["online_payment"] = self.data["online_payment"] & self.data["fee"]
 
-        # free text
+    def _note_spellings(self, key: str, uniques: list, parsed: list, bad: np.ndarray, canonical) -> None:
+        """Values read through a synonym (not written as the contract writes them),
+        for the review page: (column, as written, read as)."""
+        if key in ("received", "due", "returned"):
+            return
+        shown = 0
+        for u, p, b in zip(uniques, parsed, bad[:-1]):
+            written = V.shown(u)
+            if b or not written or shown >= MAX_SPELLINGS:
+                continue
+            read_as = "để trống" if p is None else canonical(p)
+            if read_as is not None and V.code_key(written) != V.code_key(read_as) \
+                    and V.code_key(written) != V.code_key(p):
+                self.spellings.append((LOG_COLUMNS[key], written, read_as))
+                shown += 1
+
+    # -- free text ---------------------------------------------------------
+    def _free_text(self) -> None:
+        cols, n = self.log.columns, self.n
         for key in ("procedure", "field"):
             if key not in cols:
-                data[key] = pd.array([pd.NA] * n, dtype="string") if n else pd.array([], dtype="string")
+                self.data[key] = pd.array([pd.NA] * n, dtype="string") if n else pd.array([], dtype="string")
                 continue
             codes, uniques = cols[key]
             cleaned = []
@@ -562,25 +735,80 @@ class _Parsed:
                 if t:
                     fixed, enc = fix_legacy(t)
                     if enc:
-                        legacy_notes[t] = (fixed, enc)
+                        self.legacy_notes[t] = (fixed, enc)
                         t = fixed
                 cleaned.append(t)
             # the distinct texts taken to the rows; StringArray wraps the object array
             # as is (pd.array(..., dtype="string") would copy and re-check every row)
             arr = np.array([pd.NA if t is None else t for t in cleaned] + [pd.NA], dtype=object)
-            data[key] = pd.arrays.StringArray(arr[codes])
-        for raw_text, (new, enc) in list(legacy_notes.items())[:MAX_MESSAGES]:
-            diag.warn(f"văn bản gõ bằng bảng mã cũ {enc}, đã chuyển sang Unicode thành «{new}»",
-                      Location(log.file, log.sheet), found=V.shown(raw_text), expected="gõ bằng bảng mã Unicode",
-                      code="legacy_encoding")
-        self.data = data
+            self.data[key] = pd.arrays.StringArray(arr[codes])
+
+    # -- status ------------------------------------------------------------
+    def _status(self, vocabulary: dict[str, int]) -> None:
+        """Trạng thái (dossier-exports.md): withdrawn rows flagged, a result status
+        without Ngày trả kết quả an error per row, an in-progress status beside a
+        Ngày trả kết quả one warning for the file. `vocabulary` (status key -> code)
+        is shared by every log, so the statuses of all logs are one categorical."""
+        log, present, n = self.log, self.keep, self.n
+        if "status" not in log.columns:
+            self.data["status"] = np.full(n, -1, dtype=np.int32)
+            self.data["withdrawn"] = np.zeros(n, dtype=bool)
+            return
+        codes, uniques = log.columns["status"]
+        keys = [S.status_key(u) for u in uniques]
+        kinds = [S.status_kind(k) for k in keys]
+        to_vocab = np.array([vocabulary.setdefault(k, len(vocabulary)) if k else -1 for k in keys] + [-1],
+                            dtype=np.int32)
+        self.data["status"] = to_vocab[codes]
+        kind_of = np.array(kinds + [None], dtype=object)[codes]
+        withdrawn = present & (kind_of == S.WITHDRAWN)
+        self.data["withdrawn"] = withdrawn
+        self.withdrawn_count = int(withdrawn.sum())
+        no_date = np.isnat(self.data["returned"]) & (log.columns["returned"][0] < 0)
+        self.rep.rows(log, "returned", present & (kind_of == S.RETURNED) & no_date,
+                      "Trạng thái là đã có kết quả nhưng thiếu Ngày trả kết quả", code="returned_without_date",
+                      found=lambda i: _raw(log, "status", i),
+                      expected="Ngày trả kết quả của hồ sơ đã trả kết quả (hoặc sửa Trạng thái)")
+        busy = present & (kind_of == S.IN_PROGRESS) & ~np.isnat(self.data["returned"])
+        if busy.any():
+            first = int(log.rows[np.flatnonzero(busy)[0]])
+            self.diag.warn(f"{V.number_text(int(busy.sum()))} hồ sơ có Trạng thái đang xử lý nhưng đã ghi Ngày trả "
+                           f"kết quả; được tính theo Ngày trả kết quả (dòng đầu tiên: {first})",
+                           log.where("status"), code="status_contradiction")
+        counts = np.bincount(codes[present & (codes >= 0)], minlength=len(uniques))
+        merged: dict[str, list] = {}
+        for u, k, kind, count in zip(uniques, keys, kinds, counts):
+            if k is None or not count:
+                continue
+            entry = merged.setdefault(k, [V.shown(u), kind, 0])
+            entry[2] += int(count)
+        self.status_counts = [(text, S.STATUS_KIND_TEXT[kind], count)
+                              for text, kind, count in sorted(merged.values(), key=lambda e: -e[2])]
+
+    def _warn_legacy(self) -> None:
+        for raw_text, (new, enc) in list(self.legacy_notes.items())[:MAX_MESSAGES]:
+            self.diag.warn(f"văn bản gõ bằng bảng mã cũ {enc}, đã chuyển sang Unicode thành «{new}»",
+                           Location(self.log.file, self.log.sheet), found=V.shown(raw_text),
+                           expected="gõ bằng bảng mã Unicode", code="legacy_encoding")
+
+    # -- results -----------------------------------------------------------
+    def reading(self) -> LogReading:
+        log = self.log
+        order = [k for k in LOG_COLUMNS if k in log.headers]
+        return LogReading(
+            file=log.file,
+            kind=KIND_TEXT.get(log.kind, f"trang web (HTML) lưu tên {Path(log.file).suffix.lower()}"),
+            sheet=log.sheet, header_row=log.header_row, rows=int(self.keep.sum()),
+            columns=tuple((LOG_COLUMNS[k], log.headers[k]) for k in order),
+            spellings=tuple(self.spellings), statuses=tuple(self.status_counts), withdrawn=self.withdrawn_count,
+        )
 
     def columns(self) -> tuple[dict[str, object], np.ndarray]:
         """Canonical columns of the kept rows (id still an Arrow array) and their row numbers."""
         keep = self.keep
         everything = bool(keep.all())
         out = {}
-        for key in DOSSIER_COLUMNS:
+        for key in FRAME_COLUMNS:
             v = self.data[key]
             if everything:
                 out[key] = v
@@ -593,26 +821,49 @@ class _Parsed:
 
 # --- all logs together --------------------------------------------------------
 
-def read_dossiers(paths: list[tuple[Path, str]], plan: Plan, diag: Diagnostics) -> pd.DataFrame:
+def _read_log(path: Path, rel: str, diag: Diagnostics, matcher: HeaderMatcher) -> RawLog | None:
+    """One log by the reader its first bytes call for."""
+    kind = log_kind(path)
+    if kind == "csv":
+        return _read_csv(path, rel, diag, matcher)
+    if kind in ("xlsx", "xls"):
+        return _read_workbook(path, rel, diag, matcher, kind)
+    if kind == "html":
+        return _read_html(path, rel, diag, matcher)
+    found, expected = what_is(path, "xlsx") or ("không phải tệp Excel", "tệp .xlsx, .xls hoặc .csv")
+    diag.error("không mở được tệp Excel", Location(rel), found=found, expected=expected, code="corrupt_file")
+    return None
+
+
+def read_dossiers(paths: list[tuple[Path, str]], plan: Plan, diag: Diagnostics,
+                  readings: list[LogReading] | None = None) -> pd.DataFrame:
     """Every log in `paths` ((path, relative name) pairs) as one canonical frame.
-    Problems go to `diag` (errors make the frame meaningless; the caller raises)."""
+    Problems go to `diag` (errors make the frame meaningless; the caller raises);
+    how each file was understood is appended to `readings` when given."""
     rep = _Reporter(diag)
+    matcher = HeaderMatcher(plan.dossier_columns)
+    statuses: dict[str, int] = {}
     parts, files, file_idx, rows = [], [], [], []
+    headers_seen: set[str] = set()
     for path, rel in paths:
-        reader = _read_csv if path.suffix.lower() == ".csv" else _read_xlsx
-        log = reader(path, rel, diag)
+        log = _read_log(path, rel, diag, matcher)
         if log is None:
             continue
-        cols, kept_rows = _Parsed(log, plan, rep, diag).columns()
+        headers_seen.update(V.header_key(h) for h in log.headers.values())
+        parsed = _Parsed(log, plan, rep, diag, statuses)
+        if readings is not None:
+            readings.append(parsed.reading())
+        cols, kept_rows = parsed.columns()
         parts.append(cols)
         file_idx.append(np.full(len(kept_rows), len(files), dtype=np.int32))
         rows.append(kept_rows)
         files.append(log)
+    _unused_mapping(plan, matcher, headers_seen, bool(paths) and bool(files), diag)
     if not parts:
         return empty_dossiers().assign(department=pd.Categorical([], categories=plan.department_codes))
     ids = pa.chunked_array([p["id"] for p in parts], type=pa.string())
     data = {}
-    for key in DOSSIER_COLUMNS:
+    for key in FRAME_COLUMNS:
         if key == "id":
             continue
         vals = [p[key] for p in parts]
@@ -624,6 +875,7 @@ def read_dossiers(paths: list[tuple[Path, str]], plan: Plan, diag: Diagnostics) 
             data[key] = np.concatenate(vals)
         else:
             data[key] = pd.array(np.concatenate([np.asarray(v, dtype=object) for v in vals]), dtype="string")
+    data["status"] = pd.Categorical.from_codes(data["status"], categories=list(statuses))
     file_idx, rows = np.concatenate(file_idx), np.concatenate(rows)
     drop = _deduplicate(ids, data, file_idx, rows, files, diag)
     if drop is not None:
@@ -633,7 +885,18 @@ def read_dossiers(paths: list[tuple[Path, str]], plan: Plan, diag: Diagnostics) 
     # Arrow-backed "string[pyarrow]": wraps the Arrow buffers, no Python str per row
     frame = {"id": pd.Series(pd.arrays.ArrowStringArray(ids), copy=False)}
     frame.update(data)
-    return pd.DataFrame(frame, columns=list(DOSSIER_COLUMNS), copy=False)
+    return pd.DataFrame(frame, columns=list(FRAME_COLUMNS), copy=False)
+
+
+def _unused_mapping(plan: Plan, matcher: HeaderMatcher, seen: set[str], any_read: bool, diag: Diagnostics) -> None:
+    """A plan mapping naming a header no log has: a warning naming the key."""
+    if not any_read:
+        return
+    for name, header in plan.dossier_columns.items():
+        if V.header_key(header) not in seen:
+            diag.warn(f"mục dossier_columns, khóa «{name}»: không tệp sổ hồ sơ nào có cột «{header}»",
+                      Location("plan.yaml"), found=header,
+                      expected="tên cột đúng như dòng tiêu đề của tệp xuất, hoặc bỏ dòng này", code="unused_mapping")
 
 
 def _deduplicate(ids: pa.ChunkedArray, data: dict, file_idx: np.ndarray, rows: np.ndarray,
@@ -662,7 +925,7 @@ def _deduplicate(ids: pa.ChunkedArray, data: dict, file_idx: np.ndarray, rows: n
             shown += 1
             a, b = g.iloc[0], g.iloc[1]
             places = " và ".join(_place(files, r) for _, r in g.head(3).iterrows())
-            differ = [DOSSIER_COLUMNS[k] for k in COMPARED if k != "id" and not _same(a[k], b[k])]
+            differ = [LOG_COLUMNS[k] for k in COMPARED if k != "id" and not _same(a[k], b[k])]
             log = files[int(a["_file"])]
             diag.error(f"Mã hồ sơ «{ident}» xuất hiện nhiều lần với nội dung khác nhau: {places}",
                        Location(log.file, log.sheet, int(a["_row"]), log.headers.get("id")),

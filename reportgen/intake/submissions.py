@@ -161,7 +161,8 @@ def read_submission(path: Path, rel: str, plan: Plan, diag: Diagnostics) -> Subm
             if real is not None:
                 sheets[key] = _Sheet(rel, real, wb.get_sheet_by_name(real).to_python(skip_empty_area=False))
     except Exception:  # calamine's own error types for a corrupt or non-xlsx file
-        found, expected = what_is(path, "xlsx") or ("tệp hỏng, Excel không mở được", "tệp .xlsx mở được bằng Excel")
+        kind = "xls" if path.suffix.lower() == ".xls" else "xlsx"
+        found, expected = what_is(path, kind) or ("tệp hỏng, Excel không mở được", f"tệp .{kind} mở được bằng Excel")
         diag.error("không mở được tệp Excel", Location(rel), found=found, expected=expected, code="corrupt_file")
         return None
     _mark_uncached(path, sheets)
@@ -222,8 +223,8 @@ def _read_info(sheet: _Sheet, plan: Plan, diag: Diagnostics) -> dict | None:
             elif key == "year":
                 out[key] = V.parse_int(value, 2000, 2100, prefixes=("năm", "nam"))
                 years[key] = (out[key], where, value)
-            elif key == "sent_on":
-                out[key] = V.parse_date(value)
+            elif key == "sent_on":  # a date no system means (31/12/9999) is an error
+                out[key] = V.parse_date_between(value, *V.date_bounds(plan.year))
             else:
                 out[key] = _text(value, where, diag)
         except V.BadValue as exc:

@@ -14,6 +14,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from .. import vi_format
 from ..periods import parse_period
 
 
@@ -114,6 +115,36 @@ def parse_date(value: object) -> dt.date | None:
     if _SERIAL.match(text):
         return _from_serial(float(text))
     raise BadValue(DATE_EXPECTED)
+
+
+# Dates no system means: a log holds dossiers received years before the report
+# (carried over), never one from before the one-stop era nor decades ahead.
+# 31/12/9999 ("no deadline" in some systems) or 05/03/2924 (a typo) would otherwise
+# reach the figures; they are errors naming the value (docs/decisions.md).
+EARLIEST_DATE = dt.date(1990, 1, 1)
+YEARS_AHEAD = 5
+
+
+def date_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """The plausible dates of a year's inputs: 01/01/1990 to 31/12 of year + 5."""
+    return EARLIEST_DATE, dt.date(year + YEARS_AHEAD, 12, 31)
+
+
+def date_range_expected(low: dt.date, high: dt.date) -> str:
+    return f"một ngày có thật, từ {low:%d/%m/%Y} đến {high:%d/%m/%Y}"
+
+
+def parse_date_between(value: object, low: dt.date, high: dt.date) -> dt.date | None:
+    """parse_date, and a date outside low..high is a BadValue too."""
+    day = parse_date(value)
+    if day is not None and not (low <= day <= high):
+        raise BadValue(date_range_expected(low, high))
+    return day
+
+
+def number_text(n: int) -> str:
+    """A count as Vietnamese text (1.234), for messages."""
+    return vi_format.number(n)  # the project's one number formatter
 
 
 def _from_serial(serial: float) -> dt.date:

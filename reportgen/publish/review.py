@@ -40,6 +40,7 @@ from ..compose.sentences import value_text as _shown_value
 from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import PERIOD_NAME, report_name, subject_phrase
 from ..plan import Plan
+from .review_logs import build_log_review
 
 
 TEMPLATE = "kiem-tra.html.j2"
@@ -285,6 +286,7 @@ def render_review(plan: Plan, report: PeriodReport) -> tuple[str, bytes]:
     review = build_review(plan, report)
     html = _environment().get_template(TEMPLATE).render(
         r=review,
+        logs=build_log_review(plan, report),
         rate_points=RATE_POINTS,
         count_relative=vi_format.percent(COUNT_RELATIVE),
         count_min=COUNT_MIN_CHANGE,
