@@ -35,7 +35,7 @@ MAX_BYTES = 20 * 1024 * 1024
 _STORE_LOCK = threading.Lock()
 MAX_MB = 20
 SUBMISSION_SUFFIXES = (".xlsx",)
-LOG_SUFFIXES = (".xlsx", ".csv")
+LOG_SUFFIXES = (".xlsx", ".xls", ".csv")
 
 
 @dataclass
