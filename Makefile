@@ -22,11 +22,15 @@ RENEW   ?=
 DRAFT   ?=
 ALLOW_CHANGED_INPUTS ?=
 REPAIR  ?=
+SIGNER_CERT ?=
+AGENCY_CERT ?=
 
 YEAR_ARG = $(if $(strip $(YEAR)),--year "$(YEAR)")
 DRAFT_ARG = $(if $(strip $(DRAFT)),--draft "$(DRAFT)")
 ALLOW_ARG = $(if $(filter 1 yes true,$(ALLOW_CHANGED_INPUTS)),--allow-changed-inputs)
 REPAIR_ARG = $(if $(filter 1 yes true,$(REPAIR)),--repair)
+# certificates only: passwords and PINs come from SIGNER_PASSWORD / AGENCY_PASSWORD or a prompt
+SIGN_ARGS = $(if $(strip $(SIGNER_CERT)),--signer-cert "$(SIGNER_CERT)") $(if $(strip $(AGENCY_CERT)),--agency-cert "$(AGENCY_CERT)")
 RG       = $(BIN)/reportgen
 
 .PHONY: report forms archive check plan bench test verify-archive sample clean help office serve links
@@ -75,7 +79,7 @@ archive: $(STAMP) $(FONTS) office
 	$(call need,PERIOD,q1 | 6m | q3 | year)
 	$(call need,NUMBER,số văn bản, ví dụ NUMBER=45)
 	$(call need,DATE,ngày ban hành YYYY-MM-DD, ví dụ DATE=2024-06-12)
-	@$(RG) archive --period "$(PERIOD)" --number "$(NUMBER)" --date "$(DATE)" $(YEAR_ARG) $(DRAFT_ARG) $(ALLOW_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
+	@$(RG) archive --period "$(PERIOD)" --number "$(NUMBER)" --date "$(DATE)" $(YEAR_ARG) $(DRAFT_ARG) $(ALLOW_ARG) $(SIGN_ARGS) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
 
 check: $(STAMP) $(FONTS) office
 	$(call need,PERIOD,q1 | 6m | q3 | year)

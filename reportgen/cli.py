@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="dự thảo đã sửa (.docx); mặc định: dự thảo trong OUTPUTS")
     archive.add_argument("--allow-changed-inputs", action="store_true",
                          help="phát hành dự thảo dù dữ liệu đầu vào đã thay đổi (ghi vào sổ lưu trữ)")
+    archive.add_argument("--signer-cert", default=None,
+                         help="chứng thư số của người ký: tệp .p12/.pfx hoặc 'pkcs11:token=…;object=…?module-path=…' "
+                              "(mật khẩu, mã PIN: biến môi trường SIGNER_PASSWORD hoặc nhập khi được hỏi)")
+    archive.add_argument("--agency-cert", default=None,
+                         help="chứng thư số của cơ quan (mật khẩu, mã PIN: AGENCY_PASSWORD hoặc nhập khi được hỏi)")
     check = sub.add_parser("check", help="kiểm tra dự thảo đã sửa trước khi trình ký")
     common(check)
     check.add_argument("--draft", default=None, type=Path, help="dự thảo đã sửa (.docx)")
@@ -129,6 +134,7 @@ def _run(args) -> int:
             written = pipeline.run_archive(
                 args.inputs, args.outputs, require_period(args.period), _year(args.year),
                 number=number, date=date, draft=args.draft, allow_changed_inputs=args.allow_changed_inputs,
+                signer_cert=args.signer_cert, agency_cert=args.agency_cert,
             )
         _print_written(written)
         pdf = next((p for p in written if p.suffix == ".pdf"), None)
@@ -149,7 +155,7 @@ def _run(args) -> int:
     elif args.command == "verify-archive":
         from .publish.archive import verify_archive
 
-        return verify_archive(args.outputs, repair=args.repair)
+        return verify_archive(args.outputs, repair=args.repair, check_pdf=pipeline.signature_problems)
     elif args.command == "serve":
         from .web.app import serve
 

@@ -8,13 +8,15 @@ of the run are published atomically (publish.files).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import console
 from .diagnostics import InputError, Location, Problem, UsageError
-from .periods import report_name  # noqa: F401  (re-exported for callers of the pipeline)
+from .periods import report_name
 from .plan import Plan, load_plan
 
 STAGES = ("Đọc dữ liệu", "Tổng hợp số liệu", "Soạn và xuất báo cáo", "Ghi tệp")
@@ -175,15 +177,53 @@ def run_check(inputs: Path, outputs: Path, period: str, year: int | None = None,
 
 def run_archive(inputs: Path, outputs: Path, period: str, year: int | None = None, *, number: int,
                 date: dt.date, draft: Path | None = None, allow_changed_inputs: bool = False,
-                signer=None) -> list[Path]:
+                signer_cert: str | Path | None = None, agency_cert: str | Path | None = None) -> list[Path]:
     """`make archive`: issue the reviewed draft (or, without one, the report
-    rendered from the data) and archive it. `signer`: see publish.issue."""
+    rendered from the data), sign it when certificates are given (the signer's,
+    then the agency's), and archive it.
+
+    Keys, passwords and images are checked before any other work: a wrong
+    password or an unusable image stops the run with nothing archived."""
     from .publish import issue
 
-    fresh = fresh_report(inputs, period, year)
-    with console.stage(STAGES[3]):
-        return issue.issue(outputs, inputs, fresh, number=number, date=date, draft=draft,
-                           allow_changed_inputs=allow_changed_inputs, signer=signer)
+    signing = open_signing(inputs, year, signer_cert, agency_cert)
+    with signing if signing is not None else contextlib.nullcontext():
+        fresh = fresh_report(inputs, period, year)
+        signer = None
+        if signing is not None:
+            def signer(pdf: bytes) -> tuple[bytes, list[dict]]:
+                signed, result = signing.sign(pdf, source=f"{report_name(fresh.plan.year, period)}.pdf")
+                for notice in result.notices:
+                    print(f"Lưu ý: {notice}", file=sys.stderr)
+                return signed, result.records
+        with console.stage(STAGES[3]):
+            return issue.issue(outputs, inputs, fresh, number=number, date=date, draft=draft,
+                               allow_changed_inputs=allow_changed_inputs, signer=signer)
+
+
+def open_signing(inputs: Path, year: int | None, signer_cert, agency_cert):
+    """The keys and images for signing (publish.signing.PreparedSigning), or None
+    when no certificate is given. Passwords come from SIGNER_PASSWORD /
+    AGENCY_PASSWORD or a prompt, never from the command line."""
+    if not (signer_cert or agency_cert):
+        return None
+    from .publish.signing import PreparedSigning
+
+    year, folder = year_folder(inputs, year)
+    plan = load_year_plan(folder, year)
+    return PreparedSigning.open(plan, folder / "plan.yaml", signer_cert=signer_cert, agency_cert=agency_cert)
+
+
+def signature_problems(path: Path, entry: dict) -> list[str]:
+    """verify-archive's check of an archived PDF's signatures: each signature
+    validated cryptographically (printed, with the signer's name), and what
+    differs from the manifest's records of them."""
+    from .publish.signing import check_records, verify_pdf
+
+    checks = verify_pdf(path)
+    for check in checks:
+        print(f"  {check.summary_vi(path.name)}")
+    return check_records(checks, entry.get("signatures", [])) if (checks or entry.get("signatures")) else []
 
 
 def run_plan(inputs: Path, outputs: Path, year: int | None = None) -> list[Path]:
