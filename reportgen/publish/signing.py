@@ -941,13 +941,15 @@ def _pyhanko_quiet():
     """pyHanko logs a traceback when it cannot build a certificate path (no trust
     list is given in verify-archive): the clerk's console gets the verdict in
     Vietnamese, never that. Scoped to the validation, restored afterwards."""
-    logger = logging.getLogger("pyhanko")
-    disabled = logger.disabled
-    logger.disabled = True
+    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)  # children inherit it (their own level is unset)
     try:
         yield
     finally:
-        logger.disabled = disabled
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def _check_one(sig, by_field, roots, usage) -> "SignatureCheck":
