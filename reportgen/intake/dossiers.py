@@ -34,6 +34,7 @@ from ..records import CHANNELS, DOSSIER_COLUMNS, RATINGS, empty_dossiers
 from . import values as V
 from .legacy import fix_legacy, legacy_candidates
 from .sniff import what_is
+from .workbook import check_workbook
 
 MAX_MESSAGES = 20
 HEADER_SCAN_ROWS = 30
@@ -339,6 +340,8 @@ def _clean_ids(col: pa.ChunkedArray) -> pa.Array:
 def _read_xlsx(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
     from python_calamine import CalamineWorkbook
 
+    if not check_workbook(path, file, diag):  # bounded memory before calamine allocates
+        return None
     try:
         wb = CalamineWorkbook.from_path(str(path))
         chosen = None

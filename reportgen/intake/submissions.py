@@ -24,6 +24,7 @@ from ..records import PROGRESS_TEXT, IndicatorRow, ResultRow, Submission, TextRo
 from . import values as V
 from .legacy import fix_legacy, legacy_candidates
 from .sniff import what_is
+from .workbook import check_workbook
 
 INFO = "Thông tin"
 SHEETS = {
@@ -152,6 +153,8 @@ def _text(value, where: Location, diag: Diagnostics) -> str | None:
 def read_submission(path: Path, rel: str, plan: Plan, diag: Diagnostics) -> Submission | None:
     from python_calamine import CalamineWorkbook
 
+    if not check_workbook(path, rel, diag):  # bounded memory before calamine allocates
+        return None
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = {V.header_key(n): n for n in wb.sheet_names}
