@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .diagnostics import InputError, Location, Problem
 from .figures import TTHC_RATIOS
 from .periods import PERIODS
+from .text_controls import strip_bidi
 
 Unit = Literal["rate", "count", "bool"]
 Op = Literal[">=", ">", "<=", "<", "=="]
@@ -582,7 +583,9 @@ def load_plan(path: Path) -> Plan:
     try:
         # NFC: a plan typed with decomposed accents (NFD, as some editors and macOS
         # save) must read, match codes and name things exactly as one in NFC.
-        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+        # Bidirectional controls removed (text_controls): they would reorder the
+        # documents' own words after a name or a task.
+        text = strip_bidi(unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig")))
     except FileNotFoundError:
         raise InputError([Problem("không tìm thấy tệp kế hoạch plan.yaml", Location(file=where))])
     except (OSError, UnicodeDecodeError) as exc:

@@ -35,6 +35,9 @@ from . import values as V
 from .legacy import fix_legacy, legacy_candidates
 from .sniff import what_is
 from .workbook import check_workbook
+from ..text_controls import BIDI_CONTROLS
+
+BIDI_PATTERN = f"[{BIDI_CONTROLS}]"
 
 MAX_MESSAGES = 20
 HEADER_SCAN_ROWS = 30
@@ -328,6 +331,7 @@ def _clean_ids(col: pa.ChunkedArray) -> pa.Array:
     ids = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     ids = pc.utf8_trim_whitespace(ids)
     if not pc.all(pc.string_is_ascii(ids)).as_py():
+        ids = pc.utf8_trim_whitespace(pc.replace_substring_regex(ids, BIDI_PATTERN, ""))
         ids = pc.utf8_normalize(ids, form="NFC")
     blank = pc.equal(ids, "")  # only whitespace before trimming ("" itself is read as null)
     if pc.any(blank).as_py():
@@ -381,7 +385,7 @@ def _read_xlsx(path: Path, file: str, diag: Diagnostics) -> RawLog | None:
             if is_num.any():  # numeric ids typed as numbers: 12345.0 -> "12345"
                 nums = pd.to_numeric(s[is_num], errors="coerce")
                 text[is_num] = nums.map(lambda x: V.clean_text(float(x)) or "")
-            text = text.str.strip().str.normalize("NFC").astype(pd.StringDtype())
+            text = text.str.replace(BIDI_PATTERN, "", regex=True).str.strip().str.normalize("NFC").astype(pd.StringDtype())
             text = text.mask(text == "")
             log.ids = pa.array(text.reset_index(drop=True), type=pa.string(), from_pandas=True)
             log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from ..periods import parse_period
+from ..text_controls import strip_bidi
 
 
 class BadValue(ValueError):
@@ -42,7 +43,7 @@ def clean_text(value: object) -> str | None:
         value = value.strftime("%d/%m/%Y")
     text = nfc(str(value)).strip()
     # non-breaking and zero-width spaces, common in pasted text
-    text = text.replace("\u00a0", " ").replace("\u200b", "").strip()
+    text = strip_bidi(text.replace("\u00a0", " ").replace("\u200b", "")).strip()
     return text or None
 
 
