@@ -252,10 +252,19 @@ def publish(folder: Path, files: dict[str, bytes]) -> list[Path]:
             shutil.rmtree(folder / STATE, ignore_errors=True)
         remove_dirs(created)
         if isinstance(exc, OSError):
-            raise PublishError(f"{describe(exc)} Các tệp đã có trước đó vẫn giữ nguyên.") from exc
+            raise PublishError(f"{describe(_as_seen(exc, folder))} Các tệp đã có trước đó vẫn giữ nguyên.") from exc
         raise
     _published.extend(target for _, target, _ in targets)
     return [target for _, target, _ in targets]
+
+
+def _as_seen(exc: OSError, folder: Path) -> OSError:
+    """The error naming what the clerk knows: the output folder, not a file of
+    ours inside `.reportgen/` (nor nothing, as os.write says)."""
+    name = os.fsdecode(exc.filename) if exc.filename is not None else None
+    if name is None or f"/{STATE}/" in name or name.endswith(TMP_SUFFIX):
+        return OSError(exc.errno, exc.strerror, str(folder))
+    return exc
 
 
 # every path published by this process, for a message that must say what was
