@@ -271,9 +271,12 @@ def parse_int(value: object, low: int, high: int, prefixes: tuple[str, ...] = ()
             raise BadValue(expected)
         return number
     try:
-        number = Fraction(Decimal(text))
+        dec = Decimal(text)
     except (InvalidOperation, ValueError):
         raise BadValue(expected)
+    if not dec.is_finite() or dec.adjusted() > 18:  # "inf", "1E+999999999": no Fraction of those
+        raise BadValue(expected)
+    number = Fraction(dec)
     if number.denominator != 1 or not (low <= number <= high):
         raise BadValue(expected)
     return int(number)
