@@ -588,7 +588,11 @@ def load_plan(path: Path) -> Plan:
         text = strip_bidi(unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig")))
     except FileNotFoundError:
         raise InputError([Problem("không tìm thấy tệp kế hoạch plan.yaml", Location(file=where))])
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        from .system_errors import describe
+
+        raise InputError([Problem(f"không đọc được tệp kế hoạch: {describe(exc)}", Location(file=where))])
+    except UnicodeDecodeError as exc:
         raise InputError([Problem(f"không đọc được tệp kế hoạch ({exc})", Location(file=where))])
     try:
         root = yaml.compose(text, Loader=_DecimalLoader)
