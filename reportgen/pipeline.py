@@ -132,7 +132,7 @@ def write_report(outputs: Path, plan: Plan, report) -> list[Path]:
 
     files = render_report_files(plan, report)
     with console.stage(STAGES[3]):
-        return publish(Path(outputs) / str(plan.year) / report.figures.current.period, files)
+        return publish(Path(outputs) / str(plan.year) / report.figures.current.period, files, state_root=outputs)
 
 
 def run_report(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
@@ -152,7 +152,8 @@ def run_plan(inputs: Path, outputs: Path, year: int | None = None) -> list[Path]
     plan = load_year_plan(folder, year)
     doc = compose_plan(plan)
     name = f"KH-CCHC-{year}"
-    return publish(Path(outputs) / str(year), {f"{name}.docx": render_docx(doc), f"{name}.pdf": render_pdf(doc)})
+    return publish(Path(outputs) / str(year), {f"{name}.docx": render_docx(doc), f"{name}.pdf": render_pdf(doc)},
+                   state_root=outputs)
 
 
 def run_forms(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
@@ -163,4 +164,4 @@ def run_forms(inputs: Path, outputs: Path, period: str, year: int | None = None)
     year, folder = year_folder(inputs, year)
     plan = load_year_plan(folder, year)
     files = {f"forms/{code}.xlsx": data for code, data in build_forms(plan, period).items()}
-    return publish(Path(outputs) / str(year) / period, files)
+    return publish(Path(outputs) / str(year) / period, files, state_root=outputs)

@@ -45,11 +45,11 @@ def to_plain_files(folder: Path) -> None:
             data = path.read_bytes()
             path.unlink()
             path.write_bytes(data)
-    shutil.rmtree(folder / files.STATE)
+    shutil.rmtree(files.state_dir(folder))
 
 
-def assert_clean(folder: Path) -> None:
-    state = folder / files.STATE
+def assert_clean(folder: Path, root: Path | None = None) -> None:
+    state = files.state_dir(folder, root)
     assert len(list((state / files.SETS).iterdir())) == 1
     assert not [p for p in folder.rglob("*") if p.name.endswith(files.TMP_SUFFIX) or p.name == files.LOCK_NAME]
     assert not [p for p in folder.rglob("*") if p.is_symlink() and not p.exists()]  # no dangling link
@@ -117,17 +117,25 @@ def test_make_forms_killed_between_link_and_switch_leaves_the_old_forms(tmp_path
     assert forms(tmp_path).returncode == 0
     new = hashes(folder)
     assert set(new) == set(old) and all(new[k] != old[k] for k in old)
-    assert_clean(folder)
+    assert_clean(folder, tmp_path / "out")
 
 
 def test_files_beside_the_set_are_kept_and_readers_use_the_contract_paths(tmp_path):
-    year = make_inputs(tmp_path)
-    folder = tmp_path / "out" / "2024" / "6m"
+    make_inputs(tmp_path)
+    out = tmp_path / "out"
+    folder = out / "2024" / "6m"
     folder.mkdir(parents=True)
     (folder / "ghi-chu.txt").write_text("của văn thư", encoding="utf-8")
     assert forms(tmp_path).returncode == 0
-    files.publish(folder, {"figures.json": b"{}"})  # another set into the same folder keeps the forms
+    files.publish(folder, {"figures.json": b"{}"}, state_root=out)  # another set into the folder keeps the forms
     assert (folder / "ghi-chu.txt").read_text(encoding="utf-8") == "của văn thư"
     assert (folder / "forms" / "VP.xlsx").is_file() and (folder / "figures.json").read_bytes() == b"{}"
-    assert os.readlink(folder / "forms" / "VP.xlsx") == "../.reportgen/current/forms/VP.xlsx"
-    assert_clean(folder)
+    assert os.readlink(folder / "forms" / "VP.xlsx") == "../../../.reportgen/2024/6m/current/forms/VP.xlsx"
+    # the folders the contract names hold the outputs only; the sets are under OUTPUTS/.reportgen
+    assert sorted(os.listdir(folder)) == ["figures.json", "forms", "ghi-chu.txt"]
+    assert sorted(os.listdir(out)) == [".reportgen", "2024"] and os.listdir(out / "2024") == ["6m"]
+    assert_clean(folder, out)
+    # the outputs can be moved whole: the links are relative
+    moved = tmp_path / "chuyen-di"
+    out.rename(moved)
+    assert (moved / "2024" / "6m" / "figures.json").read_bytes() == b"{}"

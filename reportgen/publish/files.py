@@ -4,13 +4,13 @@
 run killed at any moment, SIGKILL or power cut) sees the previous set or the new
 one, never a mix of the two.
 
-Layout of a folder written by publish (OUTPUTS/2024/6m/, say):
+Layout (the pipeline keeps the sets under OUTPUTS/.reportgen/, so the folders
+the contract names hold the outputs only):
 
-    BC-CCHC-2024-6m.docx -> .reportgen/current/BC-CCHC-2024-6m.docx   (symlinks,
-    figures.json         -> .reportgen/current/figures.json            the names
-    forms/VP.xlsx        -> ../.reportgen/current/forms/VP.xlsx        readers use)
-    .reportgen/current   -> sets/<id>           (one symlink: the set in force)
-    .reportgen/sets/<id>/...                     (the files themselves)
+    OUTPUTS/2024/6m/BC-CCHC-2024-6m.docx -> ../../.reportgen/2024/6m/current/BC-CCHC-2024-6m.docx
+    OUTPUTS/2024/6m/forms/VP.xlsx        -> ../../../.reportgen/2024/6m/current/forms/VP.xlsx
+    OUTPUTS/.reportgen/2024/6m/current   -> sets/<id>    (one symlink: the set in force)
+    OUTPUTS/.reportgen/2024/6m/sets/<id>/...             (the files themselves)
 
 1. take the folder's lock (`<folder>/.reportgen.lock`, fcntl.flock); a second run
    writing the same folder waits up to LOCK_WAIT seconds, then stops with a
@@ -219,21 +219,39 @@ def _check_name(folder: Path, name: str) -> tuple[str, Path]:
     return "/".join(parts), target
 
 
-def _link_text(rel: str) -> str:
-    """What the link at `rel` (relative to the folder) points to."""
-    depth = rel.count("/")
-    return "/".join([".."] * depth + [STATE, CURRENT, rel])
+def state_dir(folder: Path, root: Path | None = None) -> Path:
+    """Where the sets of `folder` live: `<root>/.reportgen/<folder relative to
+    root>/` (OUTPUTS/.reportgen/2024/6m/, so that OUTPUTS/2024/6m/ holds only
+    the outputs), or `<folder>/.reportgen/` without a root."""
+    folder = Path(folder)
+    if root is None:
+        return folder / STATE
+    rel = os.path.relpath(os.path.abspath(folder), os.path.abspath(root))
+    if rel == os.curdir:
+        return Path(root) / STATE / "_"
+    if rel.startswith(os.pardir):
+        raise ValueError(f"{folder} is not inside {root}")
+    return Path(root) / STATE / rel
 
 
-def _is_our_link(path: Path, rel: str) -> bool:
+def _link_text(folder: Path, state: Path, rel: str) -> str:
+    """What the link at `rel` (relative to `folder`) points to: the same name in
+    the set in force, as a relative path (the outputs can be moved whole)."""
+    start = os.path.join(os.path.realpath(folder), os.path.dirname(rel))
+    return os.path.relpath(os.path.join(os.path.realpath(state), CURRENT, rel), start)
+
+
+def _is_our_link(folder: Path, state: Path, path: Path, rel: str) -> bool:
     try:
-        return os.readlink(path) == _link_text(rel)
+        return os.readlink(path) == _link_text(folder, state, rel)
     except OSError:
         return False
 
 
-def publish(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file into `folder` (names may contain `/`) as one set.
+def publish(folder: Path, files: dict[str, bytes], *, state_root: Path | None = None) -> list[Path]:
+    """Write every file into `folder` (names may contain `/`) as one set; its
+    sets are kept under `state_dir(folder, state_root)` (the pipeline passes
+    OUTPUTS, so the folders the contract names hold only the outputs).
 
     Returns the paths written, in the order of `files`. Raises BusyError when
     another run holds the folder, PublishError (a ReportgenError) when a file
@@ -243,13 +261,14 @@ def publish(folder: Path, files: dict[str, bytes]) -> list[Path]:
     folder = Path(folder)
     targets = [(*_check_name(folder, name), data) for name, data in files.items()]
     created: list[Path] = []
+    state = state_dir(folder, state_root)
     try:
         make_dirs(folder, created)
         with folder_lock(folder):
-            _publish_locked(folder, targets, created)
+            _publish_locked(folder, state, targets, created)
     except BaseException as exc:
-        if folder / STATE in created:  # no set was in force before this run
-            shutil.rmtree(folder / STATE, ignore_errors=True)
+        if state in created:  # no set was in force before this run
+            shutil.rmtree(state, ignore_errors=True)
         remove_dirs(created)
         if isinstance(exc, OSError):
             raise PublishError(f"{describe(_as_seen(exc, folder))} Các tệp đã có trước đó vẫn giữ nguyên.") from exc
@@ -262,7 +281,7 @@ def _as_seen(exc: OSError, folder: Path) -> OSError:
     """The error naming what the clerk knows: the output folder, not a file of
     ours inside `.reportgen/` (nor nothing, as os.write says)."""
     name = os.fsdecode(exc.filename) if exc.filename is not None else None
-    if name is None or f"/{STATE}/" in name or name.endswith(TMP_SUFFIX):
+    if name is None or f"{STATE}/" in name or name.endswith(TMP_SUFFIX):
         return OSError(exc.errno, exc.strerror, str(folder))
     return exc
 
@@ -346,25 +365,23 @@ def _switch(state: Path, to: Path) -> None:
     fsync_dir(state)
 
 
-def _clean(folder: Path, state: Path) -> None:
-    """What a killed run left: sets not in force, temp files, dangling links of ours."""
-    remove_stale_temps(folder)
+def _clean(folder: Path, state: Path, targets: list[tuple[str, Path, bytes]]) -> None:
+    """What a killed run left: sets not in force, temp files, dangling links of
+    ours. Only in the folders this run writes (a run writing a subfolder holds
+    that subfolder's lock, not ours)."""
     remove_stale_temps(state)
     current = _current_set(state)
     if (state / SETS).is_dir():
         for path in (state / SETS).iterdir():
             if current is None or path.name != current.name:
                 shutil.rmtree(path, ignore_errors=True)
-    for dirpath, dirs, names in os.walk(folder):
-        if Path(dirpath) == folder and STATE in dirs:
-            dirs.remove(STATE)
-        for name in names:
-            path = Path(dirpath, name)
+    for where in {folder} | {target.parent for _, target, _ in targets}:
+        remove_stale_temps(where)
+        if not where.is_dir():
+            continue
+        for path in where.iterdir():
             rel = path.relative_to(folder).as_posix()
-            if name.startswith(".") and name.endswith(TMP_SUFFIX):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            elif path.is_symlink() and _is_our_link(path, rel) and not path.exists():
+            if path.is_symlink() and not path.exists() and _is_our_link(folder, state, path, rel):
                 with contextlib.suppress(OSError):
                     path.unlink()
 
@@ -374,7 +391,7 @@ def _take_over(folder: Path, state: Path, targets: list[tuple[str, Path, bytes]]
     this run become links into a set holding them as they are: every step shows
     the same content, so a kill here leaves the old set whole."""
     plain = [(rel, target) for rel, target, _ in targets
-             if (target.exists() or target.is_symlink()) and not _is_our_link(target, rel)]
+             if (target.exists() or target.is_symlink()) and not _is_our_link(folder, state, target, rel)]
     if not plain:
         return
     current = _current_set(state)
@@ -393,7 +410,7 @@ def _take_over(folder: Path, state: Path, targets: list[tuple[str, Path, bytes]]
         shutil.rmtree(current, ignore_errors=True)
     for i, (rel, target) in enumerate(plain):
         tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}{TMP_SUFFIX}")
-        os.symlink(_link_text(rel), tmp)
+        os.symlink(_link_text(folder, state, rel), tmp)
         os.replace(tmp, target)
         _kill_point(f"migrate-{i}")
     for parent in {target.parent for _, target in plain}:
@@ -401,12 +418,9 @@ def _take_over(folder: Path, state: Path, targets: list[tuple[str, Path, bytes]]
     _kill_point("migrated")
 
 
-def _publish_locked(folder: Path, targets: list[tuple[str, Path, bytes]], created: list[Path]) -> None:
-    state = folder / STATE
-    if not state.is_dir():
-        state.mkdir()
-        created.append(state)
-    _clean(folder, state)
+def _publish_locked(folder: Path, state: Path, targets: list[tuple[str, Path, bytes]], created: list[Path]) -> None:
+    make_dirs(state, created)
+    _clean(folder, state, targets)
     for _, target, _ in targets:
         make_dirs(target.parent, created)
     _take_over(folder, state, targets)
@@ -425,7 +439,7 @@ def _publish_locked(folder: Path, targets: list[tuple[str, Path, bytes]], create
         _kill_point("set-written")
         for rel, target, _ in targets:
             if not target.is_symlink():
-                os.symlink(_link_text(rel), target)
+                os.symlink(_link_text(folder, state, rel), target)
                 links.append(target)
         for parent in {target.parent for _, target, _ in targets}:
             fsync_dir(parent)
