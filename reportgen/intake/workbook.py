@@ -229,26 +229,43 @@ def _check_declared(head: bytes, what: str) -> None:
         raise _area(what, f"khai báo vùng dữ liệu «{ref}»", *cells)
 
 
+def _beyond(letters: str, p: bytes) -> re.Pattern:
+    """A search for a cell whose column is past `letters` (same length and
+    greater, or longer, or written in lower case): one pass at C speed over a
+    chunk, where listing every cell's column would cost a Python object each."""
+    n = len(letters)
+    alts = [f"[A-Z]{{{n + 1},}}", "[A-Z]*[a-z]"]
+    for i, ch in enumerate(letters):
+        if ch < "Z":
+            alts.append(f"{letters[:i]}[{chr(ord(ch) + 1)}-Z][A-Z]{{{n - i - 1}}}")
+    return re.compile(rb"<" + re.escape(p) + rb"c r=\"\$?(?:" + "|".join(alts).encode() + rb")\$?[0-9]")
+
+
 def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
     """Add the cells and rows of `body` (whole tags only) to `extent`. `p` is the
     namespace prefix the sheet uses (b"" or b"x:"). The common form (`r` first,
-    as Excel and every library write it) is counted with fast searches; a chunk
+    as Excel and every library write it) is measured with fast searches; a chunk
     with other forms is searched again with the general patterns."""
     cells = body.count(b"<" + p + b"c ") + body.count(b"<" + p + b"c>") + body.count(b"<" + p + b"c/>")
-    cols = re.findall(rb"<" + re.escape(p) + rb"c r=\"\$?([A-Za-z]{1,10})", body)
-    if len(cols) < cells:
+    with_ref = body.count(b"<" + p + b'c r="')
+    if with_ref == cells:
+        extent.cells_with_ref += with_ref
+        if with_ref and (extent.columns == 0 or _beyond(_letters(extent.columns), p).search(body)):
+            cols = re.findall(rb"<" + re.escape(p) + rb"c r=\"\$?([A-Za-z]{1,10})", body)
+            extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
+    else:
         cols = re.findall(rb"<" + re.escape(p) + rb"c\b[^>]*?\br=\"\$?([A-Za-z]{1,10})", body)
+        extent.cells_with_ref += len(cols)
+        if cols:
+            extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
     row_tags = body.count(b"<" + p + b"row ") + body.count(b"<" + p + b"row>") + body.count(b"<" + p + b"row/>")
     rows = re.findall(rb"<" + re.escape(p) + rb"row r=\"([0-9]{1,10})", body)
     if len(rows) < row_tags:
         rows = re.findall(rb"<" + re.escape(p) + rb"row\b[^>]*?\br=\"([0-9]{1,10})", body)
     extent.cell_tags += cells
-    extent.cells_with_ref += len(cols)
     extent.row_tags += row_tags
     if rows:
         extent.rows = max(extent.rows, max(map(int, rows)))
-    if cols:
-        extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
 
 
 def _check_extent(extent: _Extent, what: str) -> None:
