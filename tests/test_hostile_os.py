@@ -129,3 +129,33 @@ def test_a_bug_after_publishing_says_what_was_written(tmp_path, monkeypatch, cap
     assert "LỖI CHƯƠNG TRÌNH: RuntimeError: hỏng khi in" in err
     assert "Không có tệp nào được ghi" not in err
     assert "đã được ghi đầy đủ trước khi lỗi xảy ra" in err and "VP.xlsx" in err
+
+
+@ROOT_ONLY
+def test_permission_denied(tmp_path):
+    """OUTPUTS belongs to someone else: the run (here as `nobody`, setpriv) says
+    so in Vietnamese and leaves it as it was."""
+    import shutil
+    import sys
+    import tempfile
+
+    from conftest import ROOT
+
+    base = Path(tempfile.mkdtemp(prefix="reportgen-perm-", dir="/tmp"))  # pytest's tmp_path is root-only (0700)
+    try:
+        base.chmod(0o755)
+        make_inputs(base)
+        outputs = base / "outputs"
+        assert forms(base, outputs).returncode == 0  # root's earlier forms
+        for path in [base, *base.rglob("*")]:
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o755)
+        before = tree_snapshot(outputs)
+        proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m",
+                               "reportgen.cli", "forms", "--period", "6m", "--inputs", str(base / "inputs"),
+                               "--outputs", str(outputs)], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "HOME": "/tmp"})
+        assert_os_message(proc, "không có quyền truy cập", str(outputs / "2024" / "6m"), "kiểm tra quyền")
+        assert tree_snapshot(outputs) == before
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
