@@ -214,3 +214,21 @@ def test_a_bomb_of_cells_is_stopped_while_streaming(tmp_path):
     assert f"Tệp «{path.name}», trang «Ghi chú riêng»" in result["stderr"]
     assert "1 dòng × " in result["stderr"] and "quá giới hạn" in result["stderr"]
     assert result["peak_kb"] < RSS_LIMIT_KB, result["peak_kb"]
+
+
+def test_a_shared_string_table_of_millions_of_strings_is_refused(tmp_path, monkeypatch):
+    """calamine keeps every shared string: a table of tiny strings under the byte
+    limit could still fill the memory. (The limit is lowered here to keep the test small.)"""
+    monkeypatch.setattr(workbook, "MAX_STRINGS", 1000)
+    monkeypatch.setattr(workbook, "CHUNK", 4096)  # several chunks: counted across their edges
+    path = tmp_path / "hoso.xlsx"
+    table = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             + b"<si><t/></si>" * 1001 + b"</sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", table)
+    diag = Diagnostics()
+    assert not workbook.check_workbook(path, "tthc/hoso.xlsx", diag)
+    assert "hơn 1.000 chuỗi" in diag.errors[0].format_vi()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", table.replace(b"<si><t/></si>", b"", 1))
+    assert workbook.check_workbook(path, "tthc/hoso.xlsx", Diagnostics())  # exactly 1000: accepted

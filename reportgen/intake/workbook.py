@@ -45,11 +45,15 @@ MAX_OTHER_BYTES = 64 << 20
 # All members together.
 MAX_TOTAL_BYTES = 2 << 30
 MAX_MEMBERS = 10_000
+# Distinct strings of the shared-string table (calamine keeps them all): a
+# million dossiers have a million ids and a few thousand other texts.
+MAX_STRINGS = 8_000_000
 CHUNK = 8 << 20
 
 _REF = re.compile(rb"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]*)\"")
 _PREFIX = re.compile(rb"<(\w+:)?sheetData\b")
+_SST_PREFIX = re.compile(rb"<(\w+:)?sst\b")
 
 
 class _Limit(Exception):
@@ -179,6 +183,7 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, total: list[int
     if info.file_size > limit:
         raise _too_big(what, f"khai báo {_n(info.file_size >> 20)} MB", limit)
     extent = _Extent() if _is_sheet(info.filename) else None
+    strings = [0, None] if info.filename == "xl/sharedStrings.xml" else None  # (count, namespace prefix)
     size, tail, prefix = 0, b"", None
     with zf.open(info) as fh:
         while True:
@@ -191,6 +196,19 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, total: list[int
                 raise _too_big(what, f"hơn {_n(limit >> 20)} MB", limit)
             if total[0] > MAX_TOTAL_BYTES:
                 raise _too_big("tệp", f"hơn {_n(MAX_TOTAL_BYTES >> 20)} MB", MAX_TOTAL_BYTES)
+            if strings is not None:
+                data = tail + chunk
+                if strings[1] is None:
+                    m = _SST_PREFIX.search(data[: 1 << 20])
+                    strings[1] = (m.group(1) or b"") if m else b""
+                p = strings[1]
+                strings[0] += data.count(b"<" + p + b"si>") + data.count(b"<" + p + b"si ")
+                tail = data[-(len(p) + 3):]
+                if strings[0] > MAX_STRINGS:
+                    raise _Limit(
+                        f"bảng chuỗi dùng chung của tệp có hơn {_n(MAX_STRINGS)} chuỗi (chương trình sẽ hết bộ nhớ)",
+                        f"hơn {_n(MAX_STRINGS)} chuỗi", "tệp .xlsx bình thường; sổ hồ sơ rất lớn thì xuất dạng .csv")
+                continue
             if extent is None:
                 continue
             data = tail + chunk
