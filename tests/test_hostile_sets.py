@@ -130,7 +130,7 @@ def test_files_beside_the_set_are_kept_and_readers_use_the_contract_paths(tmp_pa
     files.publish(folder, {"figures.json": b"{}"}, state_root=out)  # another set into the folder keeps the forms
     assert (folder / "ghi-chu.txt").read_text(encoding="utf-8") == "của văn thư"
     assert (folder / "forms" / "VP.xlsx").is_file() and (folder / "figures.json").read_bytes() == b"{}"
-    assert os.readlink(folder / "forms" / "VP.xlsx") == "../../../.reportgen/2024/6m/current/forms/VP.xlsx"
+    assert os.readlink(folder / "forms" / "VP.xlsx") == "../../../.reportgen/2024/6m/_files/current/forms/VP.xlsx"
     # the folders the contract names hold the outputs only; the sets are under OUTPUTS/.reportgen
     assert sorted(os.listdir(folder)) == ["figures.json", "forms", "ghi-chu.txt"]
     assert sorted(os.listdir(out)) == [".reportgen", "2024"] and os.listdir(out / "2024") == ["6m"]
@@ -139,3 +139,20 @@ def test_files_beside_the_set_are_kept_and_readers_use_the_contract_paths(tmp_pa
     moved = tmp_path / "chuyen-di"
     out.rename(moved)
     assert (moved / "2024" / "6m" / "figures.json").read_bytes() == b"{}"
+
+
+def test_the_years_set_and_the_periods_sets_are_apart(tmp_path):
+    """`make plan` writes OUTPUTS/<year>/, `make report` OUTPUTS/<year>/<period>/:
+    each has its own sets, and a failed plan run (its first) removes only its own."""
+    out = tmp_path / "out"
+    files.publish(out / "2024" / "6m", {"a.docx": b"report"}, state_root=out)
+    with pytest.raises(files.PublishError):
+        files.publish(out / "2024", {"KH.docx": b"plan", "6m": b"a folder's name"}, state_root=out)
+    assert (out / "2024" / "6m" / "a.docx").read_bytes() == b"report"
+    files.publish(out / "2024", {"KH.docx": b"plan"}, state_root=out)
+    files.publish(out / "2024" / "6m", {"a.docx": b"report 2"}, state_root=out)
+    assert (out / "2024" / "KH.docx").read_bytes() == b"plan"
+    assert (out / "2024" / "6m" / "a.docx").read_bytes() == b"report 2"
+    assert sorted(os.listdir(out / "2024")) == ["6m", "KH.docx"]
+    assert_clean(out / "2024", out)
+    assert_clean(out / "2024" / "6m", out)

@@ -7,10 +7,10 @@ one, never a mix of the two.
 Layout (the pipeline keeps the sets under OUTPUTS/.reportgen/, so the folders
 the contract names hold the outputs only):
 
-    OUTPUTS/2024/6m/BC-CCHC-2024-6m.docx -> ../../.reportgen/2024/6m/current/BC-CCHC-2024-6m.docx
-    OUTPUTS/2024/6m/forms/VP.xlsx        -> ../../../.reportgen/2024/6m/current/forms/VP.xlsx
-    OUTPUTS/.reportgen/2024/6m/current   -> sets/<id>    (one symlink: the set in force)
-    OUTPUTS/.reportgen/2024/6m/sets/<id>/...             (the files themselves)
+    OUTPUTS/2024/6m/BC-CCHC-2024-6m.docx -> ../../.reportgen/2024/6m/_files/current/BC-CCHC-2024-6m.docx
+    OUTPUTS/2024/6m/forms/VP.xlsx        -> ../../../.reportgen/2024/6m/_files/current/forms/VP.xlsx
+    OUTPUTS/.reportgen/2024/6m/_files/current -> sets/<id>    (one symlink: the set in force)
+    OUTPUTS/.reportgen/2024/6m/_files/sets/<id>/...           (the files themselves)
 
 1. take the folder's lock (`<folder>/.reportgen.lock`, fcntl.flock); a second run
    writing the same folder waits up to LOCK_WAIT seconds, then stops with a
@@ -59,6 +59,7 @@ from ..system_errors import describe
 LOCK_NAME = ".reportgen.lock"
 STATE = ".reportgen"  # the sets and the link to the one in force
 CURRENT = "current"
+OWN = "_files"
 SETS = "sets"
 TMP_SUFFIX = ".reportgen-tmp"
 LOCK_WAIT = float(os.environ.get("REPORTGEN_LOCK_WAIT", "10"))  # seconds
@@ -221,17 +222,17 @@ def _check_name(folder: Path, name: str) -> tuple[str, Path]:
 
 def state_dir(folder: Path, root: Path | None = None) -> Path:
     """Where the sets of `folder` live: `<root>/.reportgen/<folder relative to
-    root>/` (OUTPUTS/.reportgen/2024/6m/, so that OUTPUTS/2024/6m/ holds only
-    the outputs), or `<folder>/.reportgen/` without a root."""
+    root>/_files/` (OUTPUTS/.reportgen/2024/6m/_files/, so that OUTPUTS/2024/6m/
+    holds only the outputs), or `<folder>/.reportgen/` without a root."""
     folder = Path(folder)
     if root is None:
         return folder / STATE
     rel = os.path.relpath(os.path.abspath(folder), os.path.abspath(root))
-    if rel == os.curdir:
-        return Path(root) / STATE / "_"
     if rel.startswith(os.pardir):
         raise ValueError(f"{folder} is not inside {root}")
-    return Path(root) / STATE / rel
+    # its own leaf (OWN): the year's state never holds the periods' states, so
+    # removing the one never touches the other
+    return Path(root) / STATE / rel / OWN if rel != os.curdir else Path(root) / STATE / OWN
 
 
 def _link_text(folder: Path, state: Path, rel: str) -> str:
