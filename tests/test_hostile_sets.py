@@ -147,7 +147,7 @@ def test_the_years_set_and_the_periods_sets_are_apart(tmp_path):
     out = tmp_path / "out"
     files.publish(out / "2024" / "6m", {"a.docx": b"report"}, state_root=out)
     with pytest.raises(files.PublishError):
-        files.publish(out / "2024", {"KH.docx": b"plan", "6m": b"a folder's name"}, state_root=out)
+        files.publish(out / "2024", {"KH.docx": b"plan", "6m/a.docx/x": b"below a file"}, state_root=out)
     assert (out / "2024" / "6m" / "a.docx").read_bytes() == b"report"
     files.publish(out / "2024", {"KH.docx": b"plan"}, state_root=out)
     files.publish(out / "2024" / "6m", {"a.docx": b"report 2"}, state_root=out)
