@@ -232,3 +232,33 @@ def test_a_shared_string_table_of_millions_of_strings_is_refused(tmp_path, monke
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/sharedStrings.xml", table.replace(b"<si><t/></si>", b"", 1))
     assert workbook.check_workbook(path, "tthc/hoso.xlsx", Diagnostics())  # exactly 1000: accepted
+
+
+def test_a_log_whose_cells_name_no_position_is_read(tmp_path):
+    """Cells without `r` (allowed; some exporters write them so) are measured row
+    by row: a long log of them passes, and calamine reads it."""
+    year = make_inputs(tmp_path)
+    path = write_log_xlsx(year / "tthc" / "hoso.xlsx", [log_row(i) for i in range(1, 3001)], title=False)
+    member = sheet_member(path, "Hồ sơ")
+
+    def change(name, data):
+        if name != member:
+            return data
+        data = re.sub(rb'(<c) r="[A-Z]+[0-9]+"', rb"\1", data)
+        return re.sub(rb'<dimension [^>]*/>', b"", data)
+
+    rewrite(path, change)
+    assert b' r="A' not in zipfile.ZipFile(path).read(member)
+    monkeypatch_chunk = workbook.CHUNK
+    try:
+        workbook.CHUNK = 64 << 10  # rows cut across chunk edges
+        diag = Diagnostics()
+        assert workbook.check_workbook(path, "tthc/hoso.xlsx", diag), [p.format_vi() for p in diag.errors]
+    finally:
+        workbook.CHUNK = monkeypatch_chunk
+    from reportgen.intake.dossiers import read_dossiers
+    from reportgen.plan import load_plan
+    from intake_helpers import PLAN
+
+    frame = read_dossiers([(path, "tthc/hoso.xlsx")], load_plan(PLAN), diag)
+    assert len(frame) == 3000 and not diag.errors

@@ -69,12 +69,14 @@ class _Extent:
     row_tags: int = 0
     cell_tags: int = 0
     cells_with_ref: int = 0
+    row_cells: int = 0  # most cells in one row, where cells name no position
+    carry: int = 0  # cells of the row still open at the end of the last chunk
 
     def grid(self) -> tuple[int, int]:
         rows = max(self.rows, self.row_tags)
         columns = self.columns
-        if self.cell_tags > self.cells_with_ref:  # cells that name no position: bound by their count
-            columns = max(columns, self.cell_tags - self.cells_with_ref)
+        if self.cell_tags > self.cells_with_ref:  # cells that name no position follow the last one named
+            columns += self.row_cells
         return rows, columns
 
 
@@ -276,6 +278,13 @@ def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
         extent.cells_with_ref += len(cols)
         if cols:
             extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
+        # cells without a position (allowed, some exporters write them so): the
+        # grid is as wide as the fullest row; counted row by row (this path only)
+        tags = (b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"c/>")
+        counts = [sum(seg.count(t) for t in tags) for seg in body.split(b"<" + p + b"row")]
+        counts[0] += extent.carry
+        extent.carry = counts[-1]
+        extent.row_cells = max(extent.row_cells, max(counts))
     row_tags = body.count(b"<" + p + b"row ") + body.count(b"<" + p + b"row>") + body.count(b"<" + p + b"row/>")
     rows = re.findall(rb"<" + re.escape(p) + rb"row r=\"([0-9]{1,10})", body)
     if len(rows) < row_tags:
