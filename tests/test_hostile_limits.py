@@ -262,3 +262,24 @@ def test_a_log_whose_cells_name_no_position_is_read(tmp_path):
 
     frame = read_dossiers([(path, "tthc/hoso.xlsx")], load_plan(PLAN), diag)
     assert len(frame) == 3000 and not diag.errors
+
+
+@pytest.mark.parametrize("cell", [
+    b'<c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>',   # r not first
+    b'<c s="0" t=">" r="XFD1048576"><v>1</v></c>',              # a ">" inside an attribute before r
+    b"<c r = 'XFD1048576'><v>1</v></c>",                         # single quotes, spaces around =
+])
+def test_a_far_cell_written_in_any_valid_form_is_found(tmp_path, cell):
+    path = write_log_xlsx(tmp_path / "hoso.xlsx", [log_row(1)], title=False)
+    member = sheet_member(path, "Hồ sơ")
+
+    def change(name, data):
+        if name != member:
+            return data
+        data = re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1:M2"/>', data)
+        return data.replace(b"</sheetData>", b"<row r='1048576'>" + cell + b"</row></sheetData>")
+
+    rewrite(path, change)
+    diag = Diagnostics()
+    assert not workbook.check_workbook(path, "tthc/hoso.xlsx", diag)
+    assert "16.384 cột" in diag.errors[0].format_vi()

@@ -51,8 +51,12 @@ MAX_STRINGS = 8_000_000
 CHUNK = 8 << 20
 
 _REF = re.compile(rb"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]*)\"")
+# XML allows either quote and spaces around "=": every pattern below does too
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 _PREFIX = re.compile(rb"<(\w+:)?sheetData\b")
+# a tag's attributes up to its `r` attribute's value, quoted values skipped whole
+# (a ">" may stand inside one): the general form, for tags where `r` is not first
+_ATTRS_BEFORE_R = rb"TAG\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?\sr\s*=\s*[\"']\s*"
 _SST_PREFIX = re.compile(rb"<(\w+:)?sst\b")
 
 
@@ -120,15 +124,15 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
     targets = {}
     for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
         tag = rel.group(0)
-        rid = re.search(rb"\bId=\"([^\"]*)\"", tag)
-        target = re.search(rb"\bTarget=\"([^\"]*)\"", tag)
+        rid = re.search(rb"\bId\s*=\s*[\"']([^\"']*)[\"']", tag)
+        target = re.search(rb"\bTarget\s*=\s*[\"']([^\"']*)[\"']", tag)
         if rid and target:
             path = target.group(1).decode("utf-8", "replace").lstrip("/")
             targets[rid.group(1)] = path if path.startswith("xl/") else "xl/" + path
     for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
         tag = sheet.group(0)
-        name = re.search(rb"\bname=\"([^\"]*)\"", tag)
-        rid = re.search(rb"\b(?:\w+:)?id=\"([^\"]*)\"", tag)
+        name = re.search(rb"\bname\s*=\s*\"([^\"]*)\"", tag) or re.search(rb"\bname\s*=\s*'([^']*)'", tag)
+        rid = re.search(rb"\b(?:\w+:)?id\s*=\s*[\"']([^\"']*)[\"']", tag)
         if name and rid and rid.group(1) in targets:
             names[targets[rid.group(1)]] = _unescape(name.group(1).decode("utf-8", "replace"))
     return names
@@ -214,11 +218,13 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, total: list[int
             if extent is None:
                 continue
             data = tail + chunk
-            cut = data.rfind(b">") + 1
-            if cut == 0 and len(data) < (1 << 20):
+            # cut before the last "<": a raw "<" never sits inside a tag (it is
+            # escaped in attribute values, unlike ">"), so no tag is split
+            cut = data.rfind(b"<")
+            if cut <= 0 and len(data) < (1 << 20):
                 tail = data
                 continue
-            if cut == 0:
+            if cut <= 0:
                 cut = len(data)
             body, tail = data[:cut], data[cut:]
             if prefix is None:
@@ -258,7 +264,7 @@ def _beyond(letters: str, p: bytes) -> re.Pattern:
     for i, ch in enumerate(letters):
         if ch < "Z":
             alts.append(f"{letters[:i]}[{chr(ord(ch) + 1)}-Z][A-Z]{{{n - i - 1}}}")
-    return re.compile(rb"<" + re.escape(p) + rb"c r=\"\$?(?:" + "|".join(alts).encode() + rb")\$?[0-9]")
+    return re.compile(rb"<" + re.escape(p) + rb"c r=[\"']\$?(?:" + "|".join(alts).encode() + rb")\$?[0-9]")
 
 
 def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
@@ -267,14 +273,14 @@ def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
     as Excel and every library write it) is measured with fast searches; a chunk
     with other forms is searched again with the general patterns."""
     cells = body.count(b"<" + p + b"c ") + body.count(b"<" + p + b"c>") + body.count(b"<" + p + b"c/>")
-    with_ref = body.count(b"<" + p + b'c r="')
+    with_ref = body.count(b"<" + p + b'c r="') + body.count(b"<" + p + b"c r='")
     if with_ref == cells:
         extent.cells_with_ref += with_ref
         if with_ref and (extent.columns == 0 or _beyond(_letters(extent.columns), p).search(body)):
-            cols = re.findall(rb"<" + re.escape(p) + rb"c r=\"\$?([A-Za-z]{1,10})", body)
+            cols = re.findall(rb"<" + re.escape(p) + rb"c r=[\"']\$?([A-Za-z]{1,10})", body)
             extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
     else:
-        cols = re.findall(rb"<" + re.escape(p) + rb"c\b[^>]*?\br=\"\$?([A-Za-z]{1,10})", body)
+        cols = re.findall(rb"<" + re.escape(p) + _ATTRS_BEFORE_R.replace(b"TAG", b"c") + rb"\$?([A-Za-z]{1,10})", body)
         extent.cells_with_ref += len(cols)
         if cols:
             extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
@@ -286,9 +292,9 @@ def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
         extent.carry = counts[-1]
         extent.row_cells = max(extent.row_cells, max(counts))
     row_tags = body.count(b"<" + p + b"row ") + body.count(b"<" + p + b"row>") + body.count(b"<" + p + b"row/>")
-    rows = re.findall(rb"<" + re.escape(p) + rb"row r=\"([0-9]{1,10})", body)
+    rows = re.findall(rb"<" + re.escape(p) + rb"row r=[\"']([0-9]{1,10})", body)
     if len(rows) < row_tags:
-        rows = re.findall(rb"<" + re.escape(p) + rb"row\b[^>]*?\br=\"([0-9]{1,10})", body)
+        rows = re.findall(rb"<" + re.escape(p) + _ATTRS_BEFORE_R.replace(b"TAG", b"row") + rb"([0-9]{1,10})", body)
     extent.cell_tags += cells
     extent.row_tags += row_tags
     if rows:
