@@ -268,6 +268,8 @@ def test_a_log_whose_cells_name_no_position_is_read(tmp_path):
     b'<c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>',   # r not first
     b'<c s="0" t=">" r="XFD1048576"><v>1</v></c>',              # a ">" inside an attribute before r
     b"<c r = 'XFD1048576'><v>1</v></c>",                         # single quotes, spaces around =
+    b'<c\nr="XFD1048576"><v>1</v></c>',                          # a line break after the name
+    b'<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFD1048576"><x:v>1</x:v></x:c>',
 ])
 def test_a_far_cell_written_in_any_valid_form_is_found(tmp_path, cell):
     path = write_log_xlsx(tmp_path / "hoso.xlsx", [log_row(1)], title=False)

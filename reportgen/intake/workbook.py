@@ -267,36 +267,58 @@ def _beyond(letters: str, p: bytes) -> re.Pattern:
     return re.compile(rb"<" + re.escape(p) + rb"c r=[\"']\$?(?:" + "|".join(alts).encode() + rb")\$?[0-9]")
 
 
+_ANY_PREFIX = rb"<(?:[\w.\-]+:)?"
+_CELL_TAG = re.compile(_ANY_PREFIX + rb"c[\s/>]")
+_ROW_TAG = re.compile(_ANY_PREFIX + rb"row[\s/>]")
+_CELL_REF = re.compile(_ANY_PREFIX + _ATTRS_BEFORE_R.replace(b"TAG", b"c") + rb"\$?([A-Za-z]{1,10})")
+_ROW_REF = re.compile(_ANY_PREFIX + _ATTRS_BEFORE_R.replace(b"TAG", b"row") + rb"([0-9]{1,10})")
+# what the fast path does not see: a prefixed cell or row, or one whose name is
+# followed by a tab or a line break instead of a space
+_UNUSUAL = re.compile(rb"<[\w.\-]+:(?:c|row)[\s/>]|<(?:[\w.\-]+:)?(?:c|row)[\t\r\n]")
+
+
 def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
-    """Add the cells and rows of `body` (whole tags only) to `extent`. `p` is the
-    namespace prefix the sheet uses (b"" or b"x:"). The common form (`r` first,
-    as Excel and every library write it) is measured with fast searches; a chunk
-    with other forms is searched again with the general patterns."""
-    cells = body.count(b"<" + p + b"c ") + body.count(b"<" + p + b"c>") + body.count(b"<" + p + b"c/>")
-    with_ref = body.count(b"<" + p + b'c r="') + body.count(b"<" + p + b"c r='")
-    if with_ref == cells:
-        extent.cells_with_ref += with_ref
-        if with_ref and (extent.columns == 0 or _beyond(_letters(extent.columns), p).search(body)):
-            cols = re.findall(rb"<" + re.escape(p) + rb"c r=[\"']\$?([A-Za-z]{1,10})", body)
-            extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
-    else:
-        cols = re.findall(rb"<" + re.escape(p) + _ATTRS_BEFORE_R.replace(b"TAG", b"c") + rb"\$?([A-Za-z]{1,10})", body)
-        extent.cells_with_ref += len(cols)
-        if cols:
-            extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
-        # cells without a position (allowed, some exporters write them so): the
-        # grid is as wide as the fullest row; counted row by row (this path only)
-        tags = (b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"c/>")
-        counts = [sum(seg.count(t) for t in tags) for seg in body.split(b"<" + p + b"row")]
-        counts[0] += extent.carry
-        extent.carry = counts[-1]
-        extent.row_cells = max(extent.row_cells, max(counts))
-    row_tags = body.count(b"<" + p + b"row ") + body.count(b"<" + p + b"row>") + body.count(b"<" + p + b"row/>")
-    rows = re.findall(rb"<" + re.escape(p) + rb"row r=[\"']([0-9]{1,10})", body)
-    if len(rows) < row_tags:
-        rows = re.findall(rb"<" + re.escape(p) + _ATTRS_BEFORE_R.replace(b"TAG", b"row") + rb"([0-9]{1,10})", body)
+    """Add the cells and rows of `body` (whole tags only) to `extent`. The
+    common form (no namespace prefix, `r` first, as Excel and every library
+    write it) is measured with fast counts; a chunk with any other form is
+    measured with the general patterns (any prefix, any attribute order,
+    quotes and spaces as XML allows)."""
+    if p or _UNUSUAL.search(body):
+        _measure_general(body, extent)
+        return
+    cells = body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
+    with_ref = body.count(b'<c r="') + body.count(b"<c r='")
+    if with_ref != cells:
+        _measure_general(body, extent)
+        return
     extent.cell_tags += cells
+    extent.cells_with_ref += with_ref
+    if with_ref and (extent.columns == 0 or _beyond(_letters(extent.columns), b"").search(body)):
+        cols = re.findall(rb"<c r=[\"']\$?([A-Za-z]{1,10})", body)
+        extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
+    row_tags = body.count(b"<row ") + body.count(b"<row>") + body.count(b"<row/>")
+    rows = re.findall(rb"<row r=[\"']([0-9]{1,10})", body)
+    if len(rows) < row_tags:
+        rows = _ROW_REF.findall(body)
     extent.row_tags += row_tags
+    if rows:
+        extent.rows = max(extent.rows, max(map(int, rows)))
+
+
+def _measure_general(body: bytes, extent: _Extent) -> None:
+    cols = _CELL_REF.findall(body)
+    extent.cells_with_ref += len(cols)
+    if cols:
+        extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
+    # cells without a position (allowed; some exporters write them so) follow
+    # the last one named: the grid is as wide as the fullest row, counted row by row
+    counts = [len(_CELL_TAG.findall(seg)) for seg in _ROW_TAG.split(body)]
+    extent.cell_tags += sum(counts)
+    counts[0] += extent.carry  # the row left open at the end of the last chunk
+    extent.carry = counts[-1]
+    extent.row_cells = max(extent.row_cells, max(counts))
+    rows = _ROW_REF.findall(body)
+    extent.row_tags += len(counts) - 1
     if rows:
         extent.rows = max(extent.rows, max(map(int, rows)))
 
