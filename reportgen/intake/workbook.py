@@ -272,9 +272,6 @@ _CELL_TAG = re.compile(_ANY_PREFIX + rb"c[\s/>]")
 _ROW_TAG = re.compile(_ANY_PREFIX + rb"row[\s/>]")
 _CELL_REF = re.compile(_ANY_PREFIX + _ATTRS_BEFORE_R.replace(b"TAG", b"c") + rb"\$?([A-Za-z]{1,10})")
 _ROW_REF = re.compile(_ANY_PREFIX + _ATTRS_BEFORE_R.replace(b"TAG", b"row") + rb"([0-9]{1,10})")
-# what the fast path does not see: a prefixed cell or row, or one whose name is
-# followed by a tab or a line break instead of a space
-_UNUSUAL = re.compile(rb"<[\w.\-]+:(?:c|row)[\s/>]|<(?:[\w.\-]+:)?(?:c|row)[\t\r\n]")
 
 
 def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
@@ -283,12 +280,14 @@ def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
     write it) is measured with fast counts; a chunk with any other form is
     measured with the general patterns (any prefix, any attribute order,
     quotes and spaces as XML allows)."""
-    if p or _UNUSUAL.search(body):
+    if p or b":c" in body or b":row" in body:  # a prefixed cell or row may be there
         _measure_general(body, extent)
         return
-    cells = body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
-    with_ref = body.count(b'<c r="') + body.count(b"<c r='")
-    if with_ref != cells:
+    # every "<c" is a cell written `<c r="...` (the fast path), or a tag whose
+    # name goes on (<col>, <cfRule>...): anything else (a cell without r, with
+    # r later, a line break after its name) takes the general path
+    cells = with_ref = body.count(b'<c r="') + body.count(b"<c r='")
+    if body.count(b"<c") != with_ref + body.count(b"<co") + body.count(b"<cf"):
         _measure_general(body, extent)
         return
     extent.cell_tags += cells
@@ -296,9 +295,10 @@ def _measure(body: bytes, extent: _Extent, p: bytes) -> None:
     if with_ref and (extent.columns == 0 or _beyond(_letters(extent.columns), b"").search(body)):
         cols = re.findall(rb"<c r=[\"']\$?([A-Za-z]{1,10})", body)
         extent.columns = max(extent.columns, max(_column_number(c) for c in set(cols)))
-    row_tags = body.count(b"<row ") + body.count(b"<row>") + body.count(b"<row/>")
     rows = re.findall(rb"<row r=[\"']([0-9]{1,10})", body)
-    if len(rows) < row_tags:
+    row_tags = len(rows)
+    if body.count(b"<row") != row_tags:  # a row without r first (or <rowBreaks>): the general patterns
+        row_tags = len(_ROW_TAG.findall(body))
         rows = _ROW_REF.findall(body)
     extent.row_tags += row_tags
     if rows:
