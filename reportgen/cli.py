@@ -176,33 +176,66 @@ def _run(args) -> int:
 
 def _print_written(paths) -> None:
     for path in paths:
-        print(f"Đã ghi: {path}")
+        print(console.visible(f"Đã ghi: {path}"))
+
+
+def _outputs_note() -> str:
+    """What is true about OUTPUTS when a run stops: nothing changed, or which
+    sets were published before the failure (each set is whole, publish.files)."""
+    from .publish.files import published_paths
+
+    done = published_paths()
+    if not done:
+        return "Không có tệp nào được ghi hoặc thay đổi."
+    shown = ", ".join(f"«{p}»" for p in done[:6]) + (f" và {len(done) - 6} tệp khác" if len(done) > 6 else "")
+    return (f"Các tệp sau đã được ghi đầy đủ trước khi lỗi xảy ra: {shown}. "
+            "Các tệp khác không thay đổi.")
+
+
+def _print_errors(messages: list[str]) -> None:
+    print(f"LỖI ({len(messages)}):" if len(messages) > 1 else "LỖI:", file=sys.stderr)
+    for message in messages:
+        # control characters from a file (an escape sequence in a cell) are
+        # shown as text, never sent to the terminal
+        print(f"  - {console.visible(message)}", file=sys.stderr)
+    print(console.visible(_outputs_note()), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from .publish.files import forget_published
+
+    forget_published()
     try:
         status = _run(args)
         if status == 0 and args.command in ("report", "plan"):
             print(_font_notice(), file=sys.stderr)  # said once the PDF is written
         return status
     except ReportgenError as exc:
-        messages = exc.messages()
-        print(f"LỖI ({len(messages)}):" if len(messages) > 1 else "LỖI:", file=sys.stderr)
-        for message in messages:
-            print(f"  - {message}", file=sys.stderr)
-        print("Không có tệp nào được ghi hoặc thay đổi.", file=sys.stderr)
+        _print_errors(exc.messages())
+        return EXIT_INPUT
+    except OSError as exc:
+        # the machine said no (read-only, disk full, permission denied, name too
+        # long): the clerk or the machine's keeper can fix it, not a bug
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        from .system_errors import describe
+
+        _print_errors([describe(exc)])
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu. Không có tệp nào được ghi hoặc thay đổi.", file=sys.stderr)
+        print(console.visible(f"Đã dừng theo yêu cầu. {_outputs_note()}"), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not the clerk's fault: no traceback for them
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
         print(
-            f"LỖI CHƯƠNG TRÌNH: {type(exc).__name__}: {exc}\n"
-            "Đây là lỗi của phần mềm, không phải của dữ liệu. Không có tệp nào được ghi hoặc thay đổi. "
-            "Chạy lại với REPORTGEN_DEBUG=1 để xem chi tiết và gửi cho bộ phận kỹ thuật.",
+            console.visible(
+                f"LỖI CHƯƠNG TRÌNH: {type(exc).__name__}: {exc}\n"
+                f"Đây là lỗi của phần mềm, không phải của dữ liệu. {_outputs_note()} "
+                "Chạy lại với REPORTGEN_DEBUG=1 để xem chi tiết và gửi cho bộ phận kỹ thuật.",
+                keep_newlines=True,
+            ),
             file=sys.stderr,
         )
         return EXIT_BUG

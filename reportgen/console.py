@@ -23,7 +23,8 @@ the count. When a stage raises, the display stops, "…: dừng do lỗi" is sho
 the exception propagates unchanged.
 
 `print_lines(lines, title=None)` prints a summary (e.g. review.summary_lines) to
-stdout, one "- " line each.
+stdout, one "- " line each. `visible(text)` shows control characters as text
+(`\\x1b`): everything printed that may hold text from a file goes through it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import sys
 import time
 from typing import IO, Iterator, Sequence
 
+from .text_controls import visible  # noqa: F401  (re-exported: every message printed goes through it)
 from .vi_format import number
 
 # The display `progress(...)` opened, for `stage(name)` inside it: scoped to the
@@ -177,7 +179,7 @@ def print_lines(lines: Sequence[str], *, title: str | None = None, stream: IO | 
     """A short summary, one "- " line each, on stdout by default."""
     stream = stream or sys.stdout
     if title:
-        print(title, file=stream)
+        print(visible(title), file=stream)
     for line in lines:
-        print(f"- {line}", file=stream)
+        print(f"- {visible(line)}", file=stream)
     stream.flush()

@@ -12,6 +12,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .text_controls import strip_bidi
+
+
+MAX_SHOWN = 200  # characters of a value shown in a message (a 200,000-character cell is not)
+
+
+def _shown(value: object) -> str:
+    """User text quoted in a message: no bidi controls, at most MAX_SHOWN characters."""
+    text = strip_bidi(str(value))
+    if len(text) > MAX_SHOWN:
+        text = f"{text[:MAX_SHOWN]}… ({len(text):,} ký tự)".replace(",", ".")
+    return text
+
 
 @dataclass(frozen=True)
 class Location:
@@ -25,13 +38,13 @@ class Location:
     def describe(self) -> str:
         parts = []
         if self.file:
-            parts.append(f"tệp «{Path(self.file).name}»")
+            parts.append(f"tệp «{_shown(Path(self.file).name)}»")
         if self.sheet:
-            parts.append(f"trang «{self.sheet}»")
+            parts.append(f"trang «{_shown(self.sheet)}»")
         if self.row is not None:
             parts.append(f"dòng {self.row}")
         if self.column:
-            parts.append(f"cột «{self.column}»")
+            parts.append(f"cột «{_shown(self.column)}»")
         return ", ".join(parts)
 
 
@@ -46,12 +59,15 @@ class Problem:
     code: str = ""  # a short machine tag, e.g. "duplicate_dossier"; for tests and grouping
 
     def format_vi(self) -> str:
+        """The problem in one line of Vietnamese. User text in it (file, sheet,
+        column, value) carries no bidi control that could reorder the words
+        around it; the console shows remaining control characters visibly."""
         text = self.message
         where = self.where.describe()
         if where:
             text = f"{where[0].upper()}{where[1:]}: {text}"
         if self.found is not None:
-            text += f" (giá trị: «{self.found}»)"
+            text += f" (giá trị: «{_shown(self.found)}»)"
         if self.expected:
             text += f". Cần: {self.expected}"
         if not text.endswith((".", "!", "?")):

@@ -35,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .periods import PERIOD_NAME
 from .plan import Plan
 from .records import PROGRESS_TEXT
+from .render.xlsx_text import keep_as_text, text_value
 from .render.zip_writer import normalized_zip
 
 HINT_TASK = "Nội dung nhiệm vụ (tham khảo)"
@@ -91,10 +92,10 @@ def _info_sheet(ws, plan: Plan, period: str, code: str) -> None:
     rows = [("Đơn vị", code), ("Kỳ báo cáo", PERIOD_NAME[period]), ("Năm", plan.year), ("Ngày gửi", None),
             ("Người lập", None), ("Điện thoại", None)]
     for label, value in rows:
-        ws.append([label, value])
+        ws.append([label, text_value(value)])
     for r in range(1, len(rows) + 1):
         ws.cell(r, 1).font = _BOLD
-    ws["C1"] = dept.name if dept else None
+    ws["C1"] = text_value(dept.name) if dept else None
     ws["C1"].font = _HINT_FONT
     ws["B4"].number_format = "dd/mm/yyyy"
     ws["B4"].comment = Comment("Ngày gửi báo cáo, dạng ngày/tháng/năm, ví dụ 12/06/2024.", "reportgen")
@@ -123,7 +124,7 @@ class _Lists:
         lists = wb.create_sheet("Danh mục")
         for col, values in self.columns.items():
             for r, v in enumerate(values, start=1):
-                lists[f"{col}{r}"] = v
+                lists[f"{col}{r}"] = text_value(v)
         lists.sheet_state = "hidden"
 
     def ref(self, col: str) -> str:
@@ -135,7 +136,7 @@ def _results_sheet(ws, plan: Plan, code: str, lists: _Lists) -> None:
     _header(ws, ["Lĩnh vực", "Mã nhiệm vụ", "Kết quả thực hiện", "Tiến độ", "Ghi chú", HINT_TASK],
             [10, 14, 60, 18, 24, 60], hints=1)
     for task in (t for t in plan.tasks if t.owner == code):
-        ws.append([task.area, task.code, None, None, None, task.text])
+        ws.append([task.area, text_value(task.code), None, None, None, text_value(task.text)])
         row = ws.max_row
         for j in range(1, 7):
             ws.cell(row, j).alignment = _WRAP
@@ -155,7 +156,7 @@ def _figures_sheet(ws, lists: _Lists) -> None:
     _header(ws, ["Mã chỉ tiêu", "Giá trị", "Mẫu số", "Ghi chú", HINT_NAME, HINT_HOW], [14, 12, 12, 24, 70, 40],
             hints=2)
     for i in lists.indicators:
-        ws.append([i.code, None, None, None, i.name, _HOW[i.unit]])
+        ws.append([text_value(i.code), None, None, None, text_value(i.name), _HOW[i.unit]])
         row = ws.max_row
         ws.cell(row, 5).alignment = _WRAP
         ws.cell(row, 6).alignment = _WRAP
@@ -188,6 +189,7 @@ def _save(wb, plan: Plan, period: str, code: str) -> bytes:
     wb.properties.title = f"Báo cáo CCHC {PERIOD_NAME[period]} năm {plan.year} - {code}"
     wb.properties.created = stamp
     wb.properties.modified = stamp
+    keep_as_text(wb)  # a task text "=HYPERLINK(...)" stays text (render/xlsx_text.py)
     buf = io.BytesIO()
     wb.save(buf)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()

@@ -139,7 +139,7 @@ def write_report(outputs: Path, plan: Plan, report) -> list[Path]:
     folder = Path(outputs) / str(plan.year) / report.figures.current.period
     with console.stage(STAGES[3]):
         kept = edited_draft_copy(folder, plan.year, report.figures.current.period)
-        written = publish(folder, {**files, **kept})
+        written = publish(folder, {**files, **kept}, state_root=outputs)
     for name in kept:
         print(f"Dự thảo cũ đã được sửa sau khi tạo: giữ lại bản đã sửa ở «{folder / name}» trước khi ghi dự thảo "
               "mới (chép lại nội dung đã sửa vào dự thảo mới nếu cần).", file=sys.stderr)
@@ -237,7 +237,8 @@ def run_plan(inputs: Path, outputs: Path, year: int | None = None) -> list[Path]
     plan = load_year_plan(folder, year)
     doc = compose_plan(plan)
     name = f"KH-CCHC-{year}"
-    return publish(Path(outputs) / str(year), {f"{name}.docx": render_docx(doc), f"{name}.pdf": render_pdf(doc)})
+    return publish(Path(outputs) / str(year), {f"{name}.docx": render_docx(doc), f"{name}.pdf": render_pdf(doc)},
+                   state_root=outputs)
 
 
 def run_forms(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
@@ -248,4 +249,4 @@ def run_forms(inputs: Path, outputs: Path, period: str, year: int | None = None)
     year, folder = year_folder(inputs, year)
     plan = load_year_plan(folder, year)
     files = {f"forms/{code}.xlsx": data for code, data in build_forms(plan, period).items()}
-    return publish(Path(outputs) / str(year) / period, files)
+    return publish(Path(outputs) / str(year) / period, files, state_root=outputs)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .diagnostics import InputError, Location, Problem
 from . import vi_format
 from .periods import PERIODS
+from .text_controls import strip_bidi
 
 Unit = Literal["rate", "count", "bool"]
 Op = Literal[">=", ">", "<=", "<", "=="]
@@ -168,9 +169,14 @@ class Indicator(_Model):
             return value
         if isinstance(value, (int, float, str)):
             try:
-                return Decimal(str(value).strip())
+                value = Decimal(str(value).strip())
             except ArithmeticError:
                 raise ValueError(f"chỉ tiêu (target) «{value}» không phải là số")
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise ValueError(f"chỉ tiêu (target) «{value}» không phải là một số hữu hạn")
+            if value < 0:
+                raise ValueError(f"chỉ tiêu (target) «{value}» là số âm; chỉ tiêu là một số lượng hoặc tỷ lệ, từ 0 trở lên")
         return value
 
     @model_validator(mode="after")
@@ -551,11 +557,62 @@ class _DecimalLoader(yaml.SafeLoader):
     """Reads floats as Decimal, so a target of 0.3 is exactly 3/10."""
 
 
+_SPECIAL_FLOATS = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+
+
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
+    text = loader.construct_scalar(node).replace("_", "")
+    # .inf / .nan (any case) are YAML floats too: kept as such, refused by the
+    # schema with the key and line, never an exception here
+    return Decimal(_SPECIAL_FLOATS.get(text.lower(), text))
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node):
+    """A date YAML recognises by its form but the calendar does not have
+    (2024-02-30): kept as the text written, so the schema refuses it naming the
+    key and line (PyYAML itself would raise a bare ValueError)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _duplicate_keys(root: yaml.Node | None, where: str) -> list[Problem]:
+    """Keys written twice in one mapping (a second `6m:` window): YAML would keep
+    the last silently. One problem per repeat, naming both lines."""
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())] if root is not None else []
+    seen_nodes: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen_nodes:  # an alias points at a node already walked
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                if name is not None and name != "<<":
+                    if name in first:
+                        line1, line2 = first[name].start_mark.line + 1, key.start_mark.line + 1
+                        problems.append(Problem(
+                            f"khóa «{_path_text((*path, name))}» được ghi hai lần (dòng {line1} và dòng {line2}); "
+                            "chương trình không đoán lần nào đúng",
+                            Location(file=where, row=line2),
+                            expected=f"giữ một trong hai và xóa (hoặc đổi tên) khóa ở dòng {line1} hoặc {line2}",
+                            code="plan_duplicate_key",
+                        ))
+                    else:
+                        first[name] = key
+                stack.append((value, (*path, name)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
+    problems.sort(key=lambda p: p.where.row or 0)
+    return problems
 
 
 def _line_of(root: yaml.Node | None, path: tuple) -> int | None:
@@ -611,10 +668,16 @@ def load_plan(path: Path) -> Plan:
     try:
         # NFC: a plan typed with decomposed accents (NFD, as some editors and macOS
         # save) must read, match codes and name things exactly as one in NFC.
-        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+        # Bidirectional controls removed (text_controls): they would reorder the
+        # documents' own words after a name or a task.
+        text = strip_bidi(unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig")))
     except FileNotFoundError:
         raise InputError([Problem("không tìm thấy tệp kế hoạch plan.yaml", Location(file=where))])
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        from .system_errors import describe
+
+        raise InputError([Problem(f"không đọc được tệp kế hoạch: {describe(exc)}", Location(file=where))])
+    except UnicodeDecodeError as exc:
         raise InputError([Problem(f"không đọc được tệp kế hoạch ({exc})", Location(file=where))])
     try:
         root = yaml.compose(text, Loader=_DecimalLoader)
@@ -628,6 +691,9 @@ def load_plan(path: Path) -> Plan:
                 expected="kiểm tra thụt đầu dòng, dấu hai chấm và dấu ngoặc kép",
             )
         ])
+    duplicates = _duplicate_keys(root, where)
+    if duplicates:
+        raise InputError(duplicates)
     if not isinstance(data, dict):
         raise InputError([Problem("tệp kế hoạch phải là một bảng khóa: giá trị", Location(file=where))])
     try:

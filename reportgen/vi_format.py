@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from fractions import Fraction
 
 from babel.numbers import format_decimal
@@ -35,23 +35,31 @@ BLANK = "      "  # the space left for the văn thư to write the number or day
 
 def number(value: int | float | Fraction | Decimal) -> str:
     """1234567 -> '1.234.567'; 2.5 -> '2,5' (at most two decimals)."""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format_decimal(value, format="#,##0.##", locale=LOCALE)
+    # enough digits for any figure: quantize fails past the context's precision
+    with localcontext() as ctx:
+        if isinstance(value, Fraction):
+            ctx.prec = max(28, len(str(abs(value.numerator) // value.denominator)) + 4)
+            value = Decimal(value.numerator) / Decimal(value.denominator)
+        value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if not value.is_finite():
+            return str(value)
+        ctx.prec = max(ctx.prec, value.adjusted() + 4)
+        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return format_decimal(value, format="#,##0.##", locale=LOCALE)
 
 
 def percent(rate: Fraction | float | int) -> str:
     """A fraction as a percentage: 0.985 -> '98,5%', 1 -> '100%'."""
     exact = Fraction(rate) if not isinstance(rate, Fraction) else rate
-    scaled = Decimal(exact.numerator * 100) / Decimal(exact.denominator)
-    shown = scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if shown == 100 and exact != 1:
-        shown = scaled.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-    if shown == 0 and exact != 0:
-        shown = scaled.quantize(Decimal("0.1"), rounding=ROUND_UP)
-    return format_decimal(shown, format="#,##0.#", locale=LOCALE) + "%"
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(str(abs(exact.numerator) * 100 // exact.denominator)) + 6)
+        scaled = Decimal(exact.numerator * 100) / Decimal(exact.denominator)
+        shown = scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if shown == 100 and exact != 1:
+            shown = scaled.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+        if shown == 0 and exact != 0:
+            shown = scaled.quantize(Decimal("0.1"), rounding=ROUND_UP)
+        return format_decimal(shown, format="#,##0.#", locale=LOCALE) + "%"
 
 
 # ---------------------------------------------------------------- dates

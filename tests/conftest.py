@@ -48,10 +48,13 @@ def pdf_text(path: Path) -> str:
 
 
 def tree_snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes: to assert nothing changed."""
+    """Every file under `folder` with its bytes, as a reader sees them (through
+    the links publish makes; its `.reportgen/` sets are not listed): to assert
+    nothing changed."""
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".reportgen" not in p.relative_to(folder).parts}
 
 
 @pytest.fixture(scope="session")

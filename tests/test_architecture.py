@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "reportgen"
 # The stages, lowest first. A module may import its own top-level package and
 # anything of a lower rank or the same rank; never a higher one.
 STAGES = (
-    ("__init__", "diagnostics", "digest", "resources", "vi_format", "periods", "areas", "console", "log_columns"),
+    ("__init__", "diagnostics", "digest", "resources", "vi_format", "periods", "areas", "console", "log_columns", "text_controls", "system_errors"),
     ("plan",),
     ("records", "figures"),
     ("intake",),

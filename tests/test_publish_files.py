@@ -49,25 +49,30 @@ def test_a_file_that_cannot_be_written_leaves_earlier_outputs_intact(tmp_path, b
     assert leftovers(tmp_path) == []
 
 
-def test_a_rename_failing_midway_puts_everything_back(tmp_path, monkeypatch):
+def test_a_switch_failing_puts_everything_back(tmp_path, monkeypatch):
+    """The new set is written and linked, then the one rename that puts it in
+    force fails: readers still see the first set, the new names are gone."""
     folder = tmp_path / "out"
     publish(folder, FIRST)
     before = tree_snapshot(folder)
     real_replace = os.replace
-    calls = []
 
     def flaky_replace(src, dst, *a, **kw):
-        calls.append(dst)
-        if len(calls) == 4:  # a.docx, b.pdf, forms/VP.xlsx renamed; new.json fails
-            raise OSError(5, "Input/output error")
+        if Path(dst).name == files.CURRENT:
+            raise OSError(5, "Input/output error", str(dst))
         return real_replace(src, dst, *a, **kw)
 
     monkeypatch.setattr(os, "replace", flaky_replace)
-    with pytest.raises(PublishError, match="vẫn giữ nguyên"):
+    with pytest.raises(PublishError, match="vẫn giữ nguyên") as caught:
         publish(folder, SECOND)
     monkeypatch.undo()
+    assert "ổ đĩa" in str(caught.value) and "Input/output" not in str(caught.value)
     assert tree_snapshot(folder) == before
+    assert not (folder / "new.json").is_symlink()
     assert leftovers(folder) == []
+    assert len(list((folder / files.STATE / files.SETS).iterdir())) == 1
+    publish(folder, SECOND)  # and the next run works
+    assert tree_snapshot(folder) == SECOND
 
 
 def test_a_failure_in_a_new_folder_leaves_no_folder(tmp_path):

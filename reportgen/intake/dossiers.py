@@ -43,6 +43,10 @@ from .columns import HeaderMatch, HeaderMatcher
 from .html_table import HtmlTableError, read_html_tables
 from .legacy import fix_legacy, legacy_candidates
 from .sniff import log_kind, what_is
+from .workbook import check_workbook
+from ..text_controls import BIDI_CONTROLS
+
+BIDI_PATTERN = f"[{BIDI_CONTROLS}]"
 
 MAX_MESSAGES = 20
 HEADER_SCAN_ROWS = 30
@@ -365,6 +369,7 @@ def _clean_ids(col: pa.ChunkedArray) -> pa.Array:
     ids = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     ids = pc.utf8_trim_whitespace(ids)
     if not pc.all(pc.string_is_ascii(ids)).as_py():
+        ids = pc.utf8_trim_whitespace(pc.replace_substring_regex(ids, BIDI_PATTERN, ""))
         ids = pc.utf8_normalize(ids, form="NFC")
     blank = pc.equal(ids, "")  # only whitespace before trimming ("" itself is read as null)
     if pc.any(blank).as_py():
@@ -386,6 +391,8 @@ def _read_workbook(path: Path, file: str, diag: Diagnostics, matcher: HeaderMatc
     """A .xlsx or .xls log: the sheet whose header row names the most columns."""
     from python_calamine import CalamineError
 
+    if not check_workbook(path, file, diag):  # bounded memory before calamine allocates (zip only)
+        return None
     name = None
     try:
         wb = _open_workbook(path)
@@ -483,7 +490,7 @@ def _grid_ids(col: np.ndarray) -> pa.Array:
     if is_num.any():
         nums = pd.to_numeric(s[is_num], errors="coerce")
         text[is_num] = nums.map(lambda x: V.clean_text(float(x)) or "")
-    text = text.str.strip().str.normalize("NFC").astype(pd.StringDtype())
+    text = text.str.replace(BIDI_PATTERN, "", regex=True).str.strip().str.normalize("NFC").astype(pd.StringDtype())
     text = text.mask(text == "")
     return pa.array(text.reset_index(drop=True), type=pa.string(), from_pandas=True)
 

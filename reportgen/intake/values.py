@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from .. import vi_format
 from ..periods import parse_period
+from ..text_controls import strip_bidi
 
 
 class BadValue(ValueError):
@@ -43,7 +44,7 @@ def clean_text(value: object) -> str | None:
         value = value.strftime("%d/%m/%Y")
     text = nfc(str(value)).strip()
     # non-breaking and zero-width spaces, common in pasted text
-    text = text.replace("\u00a0", " ").replace("\u200b", "").strip()
+    text = strip_bidi(text.replace("\u00a0", " ").replace("\u200b", "")).strip()
     return text or None
 
 
@@ -301,9 +302,12 @@ def parse_int(value: object, low: int, high: int, prefixes: tuple[str, ...] = ()
             raise BadValue(expected)
         return number
     try:
-        number = Fraction(Decimal(text))
+        dec = Decimal(text)
     except (InvalidOperation, ValueError):
         raise BadValue(expected)
+    if not dec.is_finite() or dec.adjusted() > 18:  # "inf", "1E+999999999": no Fraction of those
+        raise BadValue(expected)
+    number = Fraction(dec)
     if number.denominator != 1 or not (low <= number <= high):
         raise BadValue(expected)
     return int(number)
