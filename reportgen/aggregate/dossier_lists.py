@@ -22,33 +22,55 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..figures import LIST_COLUMNS, DossierLists
 from .by_month import withdrawn_mask
 from .dossiers import DossierArrays, _window_masks, day_number
 
 
+def _text(series: pd.Series, rows: np.ndarray) -> pa.Array:
+    """The text of `rows` of a column as Arrow strings (null where blank)."""
+    picked = series.iloc[rows]
+    if not isinstance(picked.dtype, pd.StringDtype) or picked.dtype.storage == "python":
+        picked = picked.astype("string[pyarrow]")
+    return pa.array(picked.array, type=pa.string())
+
+
 def _take(frame: pd.DataFrame, arrays: DossierArrays, rows: np.ndarray, days_late: np.ndarray | None,
-          order_by: str) -> pd.DataFrame:
+          order_by: np.ndarray) -> pd.DataFrame:
     """The rows `rows` of the frame as a list (LIST_COLUMNS), sorted by the
-    department's plan order, then `order_by`, then Mã hồ sơ."""
-    picked = frame.iloc[rows]
-    department = pd.Series(arrays.department[rows]).astype("string")
-    # a code not in the plan (intake refuses it) keeps what the log said
-    department = department.fillna(picked["department"].astype("string").reset_index(drop=True))
-    out = pd.DataFrame({
-        "id": picked["id"].astype("string").to_numpy(),
-        "department": department.to_numpy(),
-        "procedure": picked["procedure"].astype("string").to_numpy() if "procedure" in picked else None,
-        "received": picked["received"].to_numpy(),
-        "due": picked["due"].to_numpy(),
-        "returned": picked["returned"].to_numpy(),
-        "days_late": pd.array(days_late, dtype="Int64") if days_late is not None else pd.array([pd.NA] * len(rows), dtype="Int64"),
-        "_order": arrays.department_key[rows].astype(np.int32) - 1,
-    })
-    out.loc[out["_order"] < 0, "_order"] = np.iinfo(np.int32).max
-    out = out.sort_values(["_order", order_by, "id"], kind="mergesort", ignore_index=True)
-    return out[list(LIST_COLUMNS)]
+    department's plan order, then the day numbers `order_by`, then Mã hồ sơ
+    (sorted by Arrow: a list may hold hundreds of thousands of dossiers)."""
+    ids = _text(frame["id"], rows)
+    plan_index = arrays.department_key[rows].astype(np.int32) - 1
+    plan_index[plan_index < 0] = np.iinfo(np.int32).max  # a code not in the plan (intake refuses it): last
+    order = pc.sort_indices(
+        pa.table({"department": plan_index, "date": order_by, "id": ids}),
+        sort_keys=[("department", "ascending"), ("date", "ascending"), ("id", "ascending")],
+    )
+    rows = rows[order.to_numpy()]
+    department = pd.Series(arrays.department[rows]).astype("string[pyarrow]")
+    if department.isna().any():  # a code not in the plan: what the log said
+        department = department.fillna(frame["department"].iloc[rows].astype("string[pyarrow]").reset_index(drop=True))
+    if "procedure" in frame:
+        procedure = pd.arrays.ArrowStringArray(_text(frame["procedure"], rows))
+    else:
+        procedure = pd.array([pd.NA] * len(rows), dtype="string[pyarrow]")
+    if days_late is None:
+        late = pd.array([pd.NA] * len(rows), dtype="Int64")
+    else:
+        late = pd.array(days_late[order.to_numpy()], dtype="Int64")
+    return pd.DataFrame({
+        "id": pd.arrays.ArrowStringArray(ids.take(order)),
+        "department": department.array,
+        "procedure": procedure,
+        "received": frame["received"].to_numpy()[rows],
+        "due": frame["due"].to_numpy()[rows],
+        "returned": frame["returned"].to_numpy()[rows],
+        "days_late": late,
+    }, columns=list(LIST_COLUMNS))
 
 
 def dossier_lists(frame: pd.DataFrame, arrays: DossierArrays, start: dt.date, end: dt.date) -> DossierLists:
@@ -62,10 +84,10 @@ def dossier_lists(frame: pd.DataFrame, arrays: DossierArrays, start: dt.date, en
     overdue = np.flatnonzero((received | carried_over) & ~resolved & (arrays.due < last) & keep)
     late = np.flatnonzero(resolved & (arrays.returned > arrays.due) & keep)
     lists = DossierLists(
-        pending_overdue=_take(frame, arrays, overdue, last - arrays.due[overdue], "due"),
-        late=_take(frame, arrays, late, arrays.returned[late] - arrays.due[late], "returned"),
+        pending_overdue=_take(frame, arrays, overdue, last - arrays.due[overdue], arrays.due[overdue]),
+        late=_take(frame, arrays, late, arrays.returned[late] - arrays.due[late], arrays.returned[late]),
     )
     if withdrawn is not None:
         gone = np.flatnonzero(received & withdrawn)
-        lists = DossierLists(lists.pending_overdue, lists.late, _take(frame, arrays, gone, None, "received"))
+        lists = DossierLists(lists.pending_overdue, lists.late, _take(frame, arrays, gone, None, arrays.received[gone]))
     return lists
