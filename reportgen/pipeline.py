@@ -122,6 +122,12 @@ def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[
         }
         review_name, review = render_review(plan, report)
         files[review_name] = review
+        if report.dossier_lists is not None:  # the dossiers behind the figures, linked from the review
+            from .render.dossier_lists_xlsx import chi_tiet_name, render_dossier_lists
+
+            files[chi_tiet_name(name)] = render_dossier_lists(
+                report.dossier_lists, as_of=report.figures.current.end,
+                title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {name}")
     return files
 
 
