@@ -107,11 +107,11 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
 def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[str, bytes]:
     """Every file of a report run, in memory: nothing is written here."""
     from .compose.report import compose_report
-    from .publish.review import render_review
+    from .publish.review import ReviewFiles
     from .render.docx import render_docx
     from .render.pdf import render_pdf
 
-    with console.stage(STAGES[2]):
+    with console.stage(STAGES[2]), ReviewFiles(plan, report) as review:  # its charts and workbook run beside
         doc = compose_report(plan, report, issue)
         figures_json = report.figures.to_json().encode("utf-8")
         name = report_name(plan.year, report.figures.current.period)
@@ -120,14 +120,7 @@ def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[
             f"{name}.pdf": render_pdf(doc, {"figures.json": figures_json}),
             "figures.json": figures_json,
         }
-        review_name, review = render_review(plan, report)
-        files[review_name] = review
-        if report.dossier_lists is not None:  # the dossiers behind the figures, linked from the review
-            from .render.dossier_lists_xlsx import chi_tiet_name, render_dossier_lists
-
-            files[chi_tiet_name(name)] = render_dossier_lists(
-                report.dossier_lists, as_of=report.figures.current.end,
-                title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {name}")
+        files.update(review.files())  # the review page and the chi-tiet workbook
     return files
 
 

@@ -58,7 +58,7 @@ RC = {
     "hatch.linewidth": 0.7,
     "legend.frameon": False,
 }
-WIDTH = 9.0  # inches; the page scales the SVG to its width
+WIDTH = 7.5  # inches: about the printed width on A4 (the page scales the SVG to its width)
 ON_TIME = "TTHC-02"
 GREY_DARK, GREY_MID, GREY_LIGHT = "#404040", "#8c8c8c", "#d0d0d0"
 NOT_MET_HATCH = "\\\\\\\\"  # dense back-slashes
@@ -210,7 +210,7 @@ def chart_on_time(plan: Plan, cur: PeriodFigures) -> tuple:
                 markersize=4, markerfacecolor="black" if first else "white", label="Tỷ lệ trong tháng")
         if target_value is not None:
             ax.axhline(target_value, color=GREY_MID, linestyle="--", linewidth=1.2, label="Chỉ tiêu")
-        ax.set_title(_wrap(name, 26), fontsize=9.5, fontweight="bold" if first else "normal")
+        ax.set_title(_wrap(name, 22), fontsize=9, fontweight="bold" if first else "normal")
         ax.set_ylim(low, 102)
         ax.yaxis.set_major_formatter(_percent_formatter())
         ax.set_xticks(x, labels, rotation=90 if len(labels) > 4 else 0, fontsize=8)
@@ -252,7 +252,7 @@ def chart_indicators(cur: PeriodFigures) -> tuple:
     inds = [ind for ind in cur.indicators.values() if ind.target is not None]
     title = "Biểu đồ 3. Các chỉ tiêu có kế hoạch: kết quả so với chỉ tiêu"
     rows = max(len(inds), 1)
-    fig = _figure(1.55 + 0.28 * rows, left=0.9, right=2.9, top=0.4, bottom=1.15)
+    fig = _figure(1.55 + 0.28 * rows, left=0.9, right=2.45, top=0.4, bottom=1.15)
     ax = fig.add_subplot()
     cap = 150.0
     ys = list(range(len(inds)))[::-1]  # the plan's order from the top
@@ -331,10 +331,10 @@ def chart_comparison(figures: Figures) -> tuple:
             ax.bar(i, value, 0.6, edgecolor="black", linewidth=0.6, **style)
             ax.annotate(fmt(value), (i, value), xytext=(0, 3), textcoords="offset points", ha="center",
                         va="bottom", fontsize=9)
-        ax.set_xticks(range(len(items)), [label for label, _, _ in items], fontsize=8.5)
+        ax.set_xticks(range(len(items)), [label for label, _, _ in items], fontsize=8)
 
     def label(name: str, p: PeriodFigures) -> str:
-        return f"{name}\n({_wrap(subject_phrase(p.period, p.year), 22)})"
+        return f"{name}\n({_wrap(subject_phrase(p.period, p.year), 15)})"
 
     counts = [(label(name, p), p.tthc.received, styles[i]) for i, (name, p) in enumerate(periods)
               if p is cur or cur.counts_comparable_with(p)]
