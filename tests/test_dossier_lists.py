@@ -196,3 +196,123 @@ def test_lists_of_the_sample_match_an_independent_selection(sample):
     order = {code: i for i, code in enumerate(plan.department_codes)}
     keys = [(order[d], due) for d, due in zip(lists.pending_overdue["department"], lists.pending_overdue["due"])]
     assert keys == sorted(keys)
+
+
+# ------------------------------------------------------------------ the chi-tiet workbook
+
+from reportgen.render.dossier_lists_xlsx import HEADERS, render_dossier_lists  # noqa: E402
+
+from intake_helpers import LOG_HEADERS, log_row, make_inputs, write_csv  # noqa: E402
+
+LIST_HEADER = list(HEADERS.values())
+
+
+def workbook(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_workbook_sheets_hold_exactly_the_lists():
+    df = with_withdrawn()
+    lists = dossier_lists(df, prepare_dossiers(df, ["A", "B", "C"]), START, END)
+    data = render_dossier_lists(lists, as_of=END, title="t")
+    wb = workbook(data)
+    assert wb.sheetnames == ["Hồ sơ quá hạn", "Hồ sơ trả quá hạn", "Hồ sơ rút"]
+    overdue = list(wb["Hồ sơ quá hạn"].iter_rows(values_only=True))
+    assert list(overdue[0]) == LIST_HEADER
+    rows = overdue[1:]  # Thủ tục is blank in these rows; a blank Ngày trả is an empty cell
+    assert [r[0] for r in rows] == ["e2", "b3"]
+    assert rows[0] == ("e2", "A", None, dt.datetime(2024, 1, 12), dt.datetime(2024, 1, 15), dt.datetime(2024, 3, 10), 54)
+    assert rows[1] == ("b3", "B", None, dt.datetime(2023, 12, 20), dt.datetime(2024, 1, 5), None, 64)
+    late = list(wb["Hồ sơ trả quá hạn"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[6]) for r in late] == [("a3", 2), ("b4", 3)]
+    gone = list(wb["Hồ sơ rút"].iter_rows(values_only=True))
+    assert list(gone[0]) == LIST_HEADER[:-1]  # no days late for a withdrawn dossier
+    assert [r[0] for r in gone[1:]] == ["a4", "w1"]
+
+
+def test_workbook_layout_dates_filter_frozen_header_widths():
+    df = frame(ROWS)
+    df["procedure"] = pd.Series(["Cấp giấy phép xây dựng công trình có quy mô lớn"] * len(df), dtype="string")
+    lists = dossier_lists(df, prepare_dossiers(df, ["A", "B", "C"]), START, END)
+    wb = workbook(render_dossier_lists(lists, as_of=END, title="t"))
+    assert wb.sheetnames == ["Hồ sơ quá hạn", "Hồ sơ trả quá hạn"]  # no status column: no Hồ sơ rút
+    for ws, n in ((wb["Hồ sơ quá hạn"], 3), (wb["Hồ sơ trả quá hạn"], 2)):
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:G{n + 1}"
+        assert ws.max_row == n + 1 and ws.max_column == 7
+        assert all(cell.font.bold for cell in ws[1])
+        for cell in ws["D"][1:] + ws["E"][1:]:
+            assert isinstance(cell.value, dt.datetime) and cell.is_date and cell.number_format == "dd/mm/yyyy"
+        widths = {c: ws.column_dimensions[c].width for c in "ABCDEFG"}
+        assert widths["C"] >= len("Cấp giấy phép xây dựng công trình có quy mô lớn")
+        assert widths["G"] >= len("Số ngày quá hạn") and widths["A"] >= len("Mã hồ sơ")
+    empty = dossier_lists(frame([]), prepare_dossiers(frame([]), ["A", "B", "C"]), START, END)
+    ws = workbook(render_dossier_lists(empty, as_of=END, title="t"))["Hồ sơ quá hạn"]
+    assert list(ws.iter_rows(values_only=True)) == [tuple(LIST_HEADER)] and ws.auto_filter.ref == "A1:G1"
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    df = frame(ROWS)
+    # listed: a3 (late), a4, e2, b3 (overdue), b4 (late)
+    df["id"] = pd.Series(["a1", "a2", "=1+1", "+84-HS", "-HS", "x1", "b1", "b2", "@SUM(A1)", "b4"], dtype="string")
+    df["procedure"] = pd.Series([None, None, '=HYPERLINK("http://x","y")', "<b>&amp;</b>", "+1", None, None, None,
+                                 "-", None], dtype="string")
+    lists = dossier_lists(df, prepare_dossiers(df, ["A", "B", "C"]), START, END)
+    data = render_dossier_lists(lists, as_of=END, title="t")
+    cells = [c for ws in workbook(data) for row in ws.iter_rows(min_row=2) for c in row[:3] if c.value is not None]
+    values = {c.value for c in cells}
+    assert {"=1+1", "+84-HS", "-HS", "@SUM(A1)", '=HYPERLINK("http://x","y")', "<b>&amp;</b>", "+1", "-"} <= values
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_workbook_same_bytes_twice():
+    df = with_withdrawn()
+    lists = dossier_lists(df, prepare_dossiers(df, ["A", "B", "C"]), START, END)
+    first = render_dossier_lists(lists, as_of=END, title="t")
+    again = dossier_lists(df.iloc[::-1].reset_index(drop=True), prepare_dossiers(df.iloc[::-1].reset_index(drop=True),
+                                                                                 ["A", "B", "C"]), START, END)
+    assert render_dossier_lists(again, as_of=END, title="t") == first  # nor on the order of the logs
+
+
+def test_a_dossier_in_two_logs_is_listed_once(tmp_path):
+    year = make_inputs(tmp_path)
+    overdue = log_row(1, "VP", r="05/03/2024", d="20/03/2024", c="")  # pending, overdue at 09/6/2024
+    late = log_row(2, "QLDT", r="05/03/2024", d="20/03/2024", c="25/03/2024")
+    write_csv(year / "tthc" / "a.csv", [overdue, late], LOG_HEADERS)
+    write_csv(year / "tthc" / "b.csv", [overdue, late, log_row(3, "VP")], LOG_HEADERS)
+    plan = load_plan(year / "plan.yaml")
+    report = build_period(plan, read_inputs(year, plan), "6m")
+    stats = report.figures.current.tthc
+    wb = workbook(render_dossier_lists(report.dossier_lists, as_of=report.figures.current.end, title="t"))
+    assert [r[0] for r in wb["Hồ sơ quá hạn"].iter_rows(min_row=2, values_only=True)] == ["HS-00001"]
+    assert [r[0] for r in wb["Hồ sơ trả quá hạn"].iter_rows(min_row=2, values_only=True)] == ["HS-00002"]
+    assert (stats.pending_overdue, stats.late) == (1, 1)
+
+
+def test_chi_tiet_of_the_sample_matches_the_figures_and_an_independent_selection(sample_report_6m, sample):
+    plan, intake = sample
+    figures = json.loads((sample_report_6m / "figures.json").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(sample_report_6m / "BC-CCHC-2024-6m-chi-tiet.xlsx")
+    df = intake.dossiers
+    start, end = pd.Timestamp(2023, 12, 10), pd.Timestamp(2024, 6, 9)
+    R, Dd, C = df["received"], df["due"], df["returned"]
+    in_total = R.between(start, end) | ((R < start) & (C.isna() | (C >= start)))
+    resolved = in_total & C.between(start, end)
+    for sheet, mask, figure in (("Hồ sơ quá hạn", in_total & ~resolved & (Dd < end), "pending_overdue"),
+                                ("Hồ sơ trả quá hạn", resolved & (C > Dd), "late")):
+        ws = wb[sheet]
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        assert [c.value for c in ws[1]] == LIST_HEADER
+        assert len(rows) == figures["tthc"][figure] > 0
+        assert {r[0] for r in rows} == set(df.loc[mask, "id"])
+        assert all(isinstance(r[3], dt.datetime) and isinstance(r[4], dt.datetime) for r in rows)
+        by_id = df.set_index("id")
+        for r in rows[:50]:
+            assert pd.Timestamp(r[4]) == by_id.loc[r[0], "due"]
+            expected = (end - by_id.loc[r[0], "due"]).days if figure == "pending_overdue" else \
+                (by_id.loc[r[0], "returned"] - by_id.loc[r[0], "due"]).days
+            assert r[6] == expected > 0
