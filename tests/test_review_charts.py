@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -149,13 +150,35 @@ def test_same_bytes_in_another_process(sample, sample_report_6m):
     assert files[f"{STEM}-chi-tiet.xlsx"] == (sample_report_6m / f"{STEM}-chi-tiet.xlsx").read_bytes()
 
 
-def test_charts_drawn_in_a_child_process_are_the_same(sample):
-    """A big log has its charts drawn in a child process, beside the PDF: same page."""
+def test_made_in_a_child_process_the_same(sample, sample_report_6m):
+    """A big log has its charts and workbook made in a child process, beside the
+    PDF: the same page and workbook."""
     plan, report = sample
     with ReviewFiles(plan, report, child_from=0) as review:
-        assert review._process is not None
+        assert review._job is not None
         child = review.files()
-    assert child[f"{STEM}-kiem-tra.html"] == render_review(plan, report)[1]
+    assert child[f"{STEM}-kiem-tra.html"] == (sample_report_6m / f"{STEM}-kiem-tra.html").read_bytes()
+    assert child[f"{STEM}-chi-tiet.xlsx"] == (sample_report_6m / f"{STEM}-chi-tiet.xlsx").read_bytes()
+
+
+def test_a_failing_child_is_replaced_by_this_process(sample, monkeypatch):
+    import reportgen.publish.review as review_module
+
+    plan, report = sample
+    calls = []
+
+    def failing_in_child(plan_, report_):
+        calls.append(os.getpid())
+        if os.getpid() != parent:
+            raise MemoryError("killed")
+        return real(plan_, report_)
+
+    parent, real = os.getpid(), review_module._review_parts
+    monkeypatch.setattr(review_module, "_review_parts", failing_in_child)
+    with ReviewFiles(plan, report, child_from=0) as review:
+        files = review.files()
+    assert calls == [parent]  # the child's call happened in the child; the work was redone here
+    assert files[f"{STEM}-kiem-tra.html"] == render_review(plan, report)[1]
 
 
 # ------------------------------------------------------------------ hand-built

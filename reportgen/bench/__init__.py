@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 
-BENCHES = ("intake", "aggregate", "pdf")
+BENCHES = ("intake", "aggregate", "review", "pdf")
 
 
 def main() -> int:

@@ -26,9 +26,6 @@ with the same period of last year when those figures exist:
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -44,6 +41,7 @@ from ..compose.sentences import value_text as _shown_value
 from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import PERIOD_NAME, report_name, subject_phrase
 from ..plan import Plan
+from .child_process import ChildJob
 
 
 TEMPLATE = "kiem-tra.html.j2"
@@ -343,67 +341,65 @@ def review_charts(plan: Plan, figures) -> list:
 
 # ------------------------------------------------------------------ in the background
 
-# From this many dossiers to handle in the period, the charts are drawn in a child
-# process while the report's PDF is rendered (matplotlib, like WeasyPrint, needs
-# the interpreter's lock: a thread would not run beside it). Below, drawing them
-# in the run costs less than starting a process.
-CHARTS_IN_CHILD_FROM = 100_000
+# From this many dossiers to handle in the period, the charts and the chi-tiet
+# workbook are made in a forked child process while this one renders the report's
+# PDF: matplotlib, like WeasyPrint, holds the interpreter's lock, so a thread would
+# not run beside it. Below, making them here costs less than a process.
+CHILD_FROM = 100_000
+CHILD_TIMEOUT = 600  # seconds; then the child is killed and the work done here
+
+
+def _review_parts(plan: Plan, report: PeriodReport) -> tuple[list, bytes | None]:
+    """(the charts, the chi-tiet workbook or None): the slow parts of the review."""
+    charts = review_charts(plan, report.figures)
+    workbook = None
+    if report.dossier_lists is not None:
+        cur = report.figures.current
+        workbook = render_dossier_lists(
+            report.dossier_lists, as_of=cur.end,
+            title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")
+    return charts, workbook
 
 
 class ReviewFiles:
     """The review's files, started before the report's documents are rendered so
-    that their slow parts run beside them:
-
-    - the chi-tiet workbook in a thread (Arrow and zlib do the work and release
-      the interpreter's lock);
-    - the charts in a child process for a big log (CHARTS_IN_CHILD_FROM).
+    that, for a big log (CHILD_FROM), their slow parts (the charts, the chi-tiet
+    workbook) are made in a child process beside them:
 
         with ReviewFiles(plan, report) as review:
             ... render the .docx and the PDF ...
             files.update(review.files())
 
-    `files()` gives {review page name: bytes, chi-tiet name: bytes}, the same bytes
-    as render_review and render_dossier_lists give.
+    `files()` gives {review page name: bytes, chi-tiet name: bytes}: the same bytes
+    whether the child made them or this process did (when the child fails, or
+    below CHILD_FROM).
     """
 
-    def __init__(self, plan: Plan, report: PeriodReport, *, child_from: int = CHARTS_IN_CHILD_FROM):
+    def __init__(self, plan: Plan, report: PeriodReport, *, child_from: int | None = None):
         self.plan, self.report = plan, report
-        self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-chi-tiet")
-        self._process: ProcessPoolExecutor | None = None
-        self._workbook: Future | None = None
-        self._charts: Future | None = None
-        cur = report.figures.current
-        if report.dossier_lists is not None:
-            self._workbook = self._threads.submit(
-                render_dossier_lists, report.dossier_lists, as_of=cur.end,
-                title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")
-        if cur.tthc.total >= child_from:
+        self._job = None
+        threshold = CHILD_FROM if child_from is None else child_from
+        if report.figures.current.tthc.total >= threshold and ChildJob.available():
             try:
-                self._process = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-                self._charts = self._process.submit(review_charts, plan, report.figures)
-            except OSError:  # no process to be had: draw them in the run
-                self._charts = None
-
-    def _drawn_charts(self) -> list:
-        if self._charts is not None:
-            try:
-                return self._charts.result()
-            except (BrokenProcessPool, OSError):
-                pass  # the child died (out of memory, killed): draw them here
-        return review_charts(self.plan, self.report.figures)
+                self._job = ChildJob(lambda: _review_parts(plan, report))
+            except OSError:  # no process to be had: everything is made here
+                self._job = None
 
     def files(self) -> dict[str, bytes]:
-        name, page = render_review(self.plan, self.report, charts=self._drawn_charts())
+        parts = self._job.result(CHILD_TIMEOUT) if self._job is not None else None
+        self._job = None
+        charts, workbook = parts if parts is not None else _review_parts(self.plan, self.report)
+        name, page = render_review(self.plan, self.report, charts=charts)
         out = {name: page}
-        if self._workbook is not None:
+        if workbook is not None:
             cur = self.report.figures.current
-            out[chi_tiet_name(report_name(cur.year, cur.period))] = self._workbook.result()
+            out[chi_tiet_name(report_name(cur.year, cur.period))] = workbook
         return out
 
     def close(self) -> None:
-        self._threads.shutdown(wait=True, cancel_futures=True)
-        if self._process is not None:
-            self._process.shutdown(wait=True, cancel_futures=True)
+        if self._job is not None:
+            self._job.close()
+            self._job = None
 
     def __enter__(self) -> "ReviewFiles":
         return self

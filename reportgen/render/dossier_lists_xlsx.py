@@ -124,21 +124,28 @@ def _day_serials(values: pd.Series) -> pa.Array:
 
 
 def _cells(frame: pd.DataFrame, texts: dict[str, pa.Array], columns: tuple[str, ...], styles: list[str]) -> list:
-    """One `<c>` element per row and column, in the model row's style; a blank
-    value is an empty cell of that style (so the next cells keep their column)."""
-    parts = []
+    """The pieces of every row's `<c>` elements, in the model row's style: literal
+    texts and columns, concatenated row by row in one pass. A column with blanks
+    comes as whole cells, a blank being an empty cell of that style (so the next
+    cells keep their column); a text with spaces at its ends keeps them."""
+    parts: list = []
     for key, style in zip(columns, styles):
         if key in TEXT:
-            cell = _join(f'<c s="{style}" t="inlineStr"><is><t xml:space="preserve">', _text(texts[key]), "</t></is></c>")
+            values = _text(texts[key])
+            keep = ' xml:space="preserve"' if pc.any(pc.match_substring_regex(values, r"^\s|\s$")).as_py() else ""
+            head, tail = f'<c s="{style}" t="inlineStr"><is><t{keep}>', "</t></is></c>"
         else:
             if key in DATES:
-                numbers = _day_serials(frame[key])
+                values = _day_serials(frame[key])
             else:
-                values = frame[key].astype("Int64")
-                numbers = pa.array(values.to_numpy(dtype="int64", na_value=0),
-                                   mask=values.isna().to_numpy()).cast(pa.large_string())
-            cell = _join(f'<c s="{style}" t="n"><v>', numbers, "</v></c>")
-        parts.append(pc.fill_null(cell, pa.scalar(f'<c s="{style}"/>', pa.large_string())))
+                numbers = frame[key].astype("Int64")
+                values = pa.array(numbers.to_numpy(dtype="int64", na_value=0),
+                                  mask=numbers.isna().to_numpy()).cast(pa.large_string())
+            head, tail = f'<c s="{style}"><v>', "</v></c>"
+        if values.null_count:
+            parts.append(pc.fill_null(_join(head, values, tail), pa.scalar(f'<c s="{style}"/>', pa.large_string())))
+        else:
+            parts += [head, values, tail]
     return parts
 
 
