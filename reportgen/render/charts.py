@@ -216,8 +216,8 @@ def chart_on_time(plan: Plan, cur: PeriodFigures) -> tuple:
         ax.set_xticks(x, labels, rotation=90 if len(labels) > 4 else 0, fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         ax.grid(axis="y", color=GREY_LIGHT, linewidth=0.5)
-    fig.supylabel("Tỷ lệ trước hạn, đúng hạn", x=0.15 / WIDTH)
-    fig.supxlabel("Tháng (theo ngày trả kết quả)", y=0.08 / height)
+    fig.supylabel("Tỷ lệ trước hạn, đúng hạn", x=0.15 / WIDTH, fontsize=10)
+    fig.supxlabel("Tháng (theo ngày trả kết quả)", y=0.08 / height, fontsize=10)
     fig.suptitle(title, x=0.1 / WIDTH, y=1 - 0.08 / height, ha="left", va="top", fontweight="bold", fontsize=11)
     handles, legend_labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, legend_labels, loc="upper right", bbox_to_anchor=(1 - 0.1 / WIDTH, 1 - 0.3 / height),
@@ -354,7 +354,7 @@ def chart_comparison(figures: Figures) -> tuple:
     right.set_ylabel("Tỷ lệ trước hạn, đúng hạn")
     right.set_title("Tỷ lệ giải quyết trước hạn, đúng hạn (TTHC-02)", fontsize=10)
     fig.suptitle(title, x=0.1 / WIDTH, y=1 - 0.08 / 4.2, ha="left", va="top", fontweight="bold", fontsize=11)
-    fig.supxlabel("Kỳ báo cáo", y=0.08 / 4.2)
+    fig.supxlabel("Kỳ báo cáo", y=0.08 / 4.2, fontsize=10)
     notes = []
     if len(periods) == 1:
         notes.append("Chưa có số liệu kỳ trước và cùng kỳ năm trước để so sánh.")
