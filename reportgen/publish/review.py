@@ -341,11 +341,12 @@ def review_charts(plan: Plan, figures) -> list:
 
 # ------------------------------------------------------------------ in the background
 
-# From this many dossiers to handle in the period, the charts and the chi-tiet
-# workbook are made in a forked child process while this one renders the report's
-# PDF: matplotlib, like WeasyPrint, holds the interpreter's lock, so a thread would
-# not run beside it. Below, making them here costs less than a process.
-CHILD_FROM = 100_000
+# The charts and the chi-tiet workbook are made in a forked child process while
+# this one renders the report's PDF: matplotlib, like WeasyPrint, holds the
+# interpreter's lock, so a thread would not run beside it. A fork costs a few
+# milliseconds (nothing is imported again); CHILD_FROM (dossiers in the period)
+# can raise the bar.
+CHILD_FROM = 0
 CHILD_TIMEOUT = 600  # seconds; then the child is killed and the work done here
 
 
@@ -363,8 +364,8 @@ def _review_parts(plan: Plan, report: PeriodReport) -> tuple[list, bytes | None]
 
 class ReviewFiles:
     """The review's files, started before the report's documents are rendered so
-    that, for a big log (CHILD_FROM), their slow parts (the charts, the chi-tiet
-    workbook) are made in a child process beside them:
+    that their slow parts (the charts, the chi-tiet workbook) are made in a child
+    process beside them (where fork exists, from CHILD_FROM dossiers):
 
         with ReviewFiles(plan, report) as review:
             ... render the .docx and the PDF ...
@@ -372,7 +373,7 @@ class ReviewFiles:
 
     `files()` gives {review page name: bytes, chi-tiet name: bytes}: the same bytes
     whether the child made them or this process did (when the child fails, or
-    below CHILD_FROM).
+    fork is not available).
     """
 
     def __init__(self, plan: Plan, report: PeriodReport, *, child_from: int | None = None):
