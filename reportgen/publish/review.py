@@ -26,6 +26,7 @@ with the same period of last year when those figures exist:
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -342,11 +343,22 @@ def review_charts(plan: Plan, figures) -> list:
 # ------------------------------------------------------------------ in the background
 
 # The charts and the chi-tiet workbook are made in a forked child process while
-# this one renders the report's PDF: matplotlib, like WeasyPrint, holds the
-# interpreter's lock, so a thread would not run beside it. A fork costs a few
-# milliseconds (nothing is imported again); CHILD_FROM (dossiers in the period)
-# can raise the bar.
-CHILD_FROM = 0
+# this one renders the report's PDF, when the machine has a core to spare for it:
+# matplotlib, like WeasyPrint, holds the interpreter's lock, so a thread would not
+# run beside it, and a fork costs milliseconds (nothing is imported again). On a
+# machine whose cores are all busy a second process only slows both down: then
+# they are made here, after the PDF.
+
+
+def core_to_spare() -> bool:
+    """Fork exists and the load leaves at least one core idle."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average: assume a core is free
+        load = 0.0
+    return ChildJob.available() and load <= (os.cpu_count() or 1) - 1
+
+
 CHILD_TIMEOUT = 600  # seconds; then the child is killed and the work done here
 
 
@@ -365,7 +377,7 @@ def _review_parts(plan: Plan, report: PeriodReport) -> tuple[list, bytes | None]
 class ReviewFiles:
     """The review's files, started before the report's documents are rendered so
     that their slow parts (the charts, the chi-tiet workbook) are made in a child
-    process beside them (where fork exists, from CHILD_FROM dossiers):
+    process beside them (when a core is to spare, `core_to_spare`):
 
         with ReviewFiles(plan, report) as review:
             ... render the .docx and the PDF ...
@@ -376,11 +388,11 @@ class ReviewFiles:
     fork is not available).
     """
 
-    def __init__(self, plan: Plan, report: PeriodReport, *, child_from: int | None = None):
+    def __init__(self, plan: Plan, report: PeriodReport, *, in_child: bool | None = None):
+        """`in_child`: True or False to choose; None: when a core is to spare."""
         self.plan, self.report = plan, report
         self._job = None
-        threshold = CHILD_FROM if child_from is None else child_from
-        if report.figures.current.tthc.total >= threshold and ChildJob.available():
+        if (core_to_spare() if in_child is None else in_child and ChildJob.available()):
             try:
                 self._job = ChildJob(lambda: _review_parts(plan, report))
             except OSError:  # no process to be had: everything is made here
