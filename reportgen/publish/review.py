@@ -6,6 +6,11 @@ self-contained page (inline CSS, no script, UTF-8, prints on A4) from
 `&`, `<`, `{{`). `summary_lines(plan, report)` says the same in a few console
 lines. Both read one `Review`, built by `build_review`.
 
+The page also shows the period in four charts (render/charts.py, inline SVG) and
+the overdue dossiers per department, most first, linking the chi-tiet workbook
+(render/dossier_lists_xlsx.py) that lists them. `ReviewFiles` gives the page and
+the workbook, made beside the report's PDF when a core is to spare.
+
 What is flagged as odd ("cần xem lại"), compared with the previous period and
 with the same period of last year when those figures exist:
 
@@ -335,6 +340,7 @@ def render_review(plan: Plan, report: PeriodReport, charts: list | None = None) 
 
 
 def review_charts(plan: Plan, figures) -> list:
+    """The four charts (render.charts; matplotlib is imported only here)."""
     from ..render.charts import review_charts as draw
 
     return draw(plan, figures)
