@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from dataclasses import asdict
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
