@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -19,8 +20,10 @@ from reportgen.figures import MONTH_KEYS, MonthStats
 from reportgen.intake import read_inputs
 from reportgen.plan import load_plan
 from reportgen.records import Intake
+from reportgen.render.dossier_lists_xlsx import HEADERS, render_dossier_lists
 
 from conftest import SAMPLE_INPUTS
+from intake_helpers import LOG_HEADERS, log_row, make_inputs, write_csv
 from test_aggregate_dossiers import frame, make_plan
 
 D = dt.date
@@ -198,10 +201,6 @@ def test_lists_of_the_sample_match_an_independent_selection(sample):
 
 # ------------------------------------------------------------------ the chi-tiet workbook
 
-from reportgen.render.dossier_lists_xlsx import HEADERS, render_dossier_lists  # noqa: E402
-
-from intake_helpers import LOG_HEADERS, log_row, make_inputs, write_csv  # noqa: E402
-
 LIST_HEADER = list(HEADERS.values())
 
 
@@ -261,8 +260,6 @@ def test_text_that_looks_like_a_formula_stays_text():
     values = {c.value for c in cells}
     assert {"=1+1", "+84-HS", "-HS", "@SUM(A1)", '=HYPERLINK("http://x","y")', "<b>&amp;</b>", "+1", "-"} <= values
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
 
