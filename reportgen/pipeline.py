@@ -86,6 +86,9 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
     """Intake and aggregation for one period: (plan, PeriodReport)."""
     from .aggregate import build_period
     from .intake import read_inputs
+    from .render.charts import preload
+
+    preload()  # the review's charts: matplotlib is imported while the logs are read
 
     year, folder = year_folder(inputs, year)
     plan = load_year_plan(folder, year)

@@ -357,12 +357,12 @@ def review_charts(plan: Plan, figures) -> list:
 
 
 def core_to_spare() -> bool:
-    """Fork exists and the load leaves at least one core idle."""
+    """Fork exists and the load (this run included) leaves a core idle."""
     try:
         load = os.getloadavg()[0]
     except OSError:  # no load average: assume a core is free
         load = 0.0
-    return ChildJob.available() and load <= (os.cpu_count() or 1) - 1
+    return ChildJob.available() and load < (os.cpu_count() or 1) - 0.5  # this run counts for about 1
 
 
 CHILD_TIMEOUT = 600  # seconds; then the child is killed and the work done here
@@ -399,6 +399,9 @@ class ReviewFiles:
         self.plan, self.report = plan, report
         self._job = None
         if (core_to_spare() if in_child is None else in_child and ChildJob.available()):
+            from ..render.charts import wait_preloaded
+
+            wait_preloaded()  # never fork in the middle of an import
             try:
                 self._job = ChildJob(lambda: _review_parts(plan, report))
             except OSError:  # no process to be had: everything is made here

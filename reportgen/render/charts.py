@@ -32,6 +32,7 @@ import io
 import logging
 import re
 import textwrap
+import threading
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -364,6 +365,35 @@ def chart_comparison(figures: Figures) -> tuple:
     return fig, title, " ".join(notes)
 
 
+# ------------------------------------------------------------------ matplotlib, early
+
+_PRELOAD: threading.Thread | None = None
+
+
+def _import_matplotlib() -> None:
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    from matplotlib import font_manager
+
+    font_manager.fontManager  # noqa: B018  (the font list is read on first use)
+
+
+def preload() -> None:
+    """Import matplotlib in a background thread, while the run reads the dossier
+    logs (mostly Arrow and numpy, which release the interpreter's lock): the charts
+    then start at once. Call `wait_preloaded` before forking."""
+    global _PRELOAD
+    if _PRELOAD is None:
+        _PRELOAD = threading.Thread(target=_import_matplotlib, name="reportgen-matplotlib", daemon=True)
+        _PRELOAD.start()
+
+
+def wait_preloaded() -> None:
+    """The background import finished (no import half done: safe to fork)."""
+    if _PRELOAD is not None:
+        _PRELOAD.join()
+
+
 # ------------------------------------------------------------------ all four
 
 
@@ -373,6 +403,7 @@ def review_charts(plan: Plan, figures: Figures) -> list[Chart]:
     cur = figures.current
     if not cur.tthc_by_month.overall:
         return []
+    wait_preloaded()
     import matplotlib
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # "Times New Roman not found"
