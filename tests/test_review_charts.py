@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +18,6 @@ from reportgen.aggregate import build_period
 from reportgen.compose import vi_format
 from reportgen.intake import read_inputs
 from reportgen.plan import Plan, load_plan
-from reportgen.publish.child_process import ChildJob
 from reportgen.publish.review import ReviewFiles, render_review
 from reportgen.records import Intake
 
@@ -145,51 +143,24 @@ def test_same_bytes_in_another_process(sample, sample_report_6m):
     """The page and workbook the CLI wrote (its own process) against the same files
     built here: same inputs, same bytes."""
     plan, report = sample
-    with ReviewFiles(plan, report, in_child=False) as review:
+    with ReviewFiles(plan, report) as review:
         files = review.files()
     assert files[f"{STEM}-kiem-tra.html"] == (sample_report_6m / f"{STEM}-kiem-tra.html").read_bytes()
     assert files[f"{STEM}-chi-tiet.xlsx"] == (sample_report_6m / f"{STEM}-chi-tiet.xlsx").read_bytes()
 
 
-def test_made_in_a_child_process_the_same(sample, sample_report_6m):
-    """With a core to spare the charts and workbook are made in a child process,
-    beside the PDF: the same page and workbook."""
-    plan, report = sample
-    with ReviewFiles(plan, report, in_child=True) as review:
-        assert review._job is not None
-        child = review.files()
-    assert child[f"{STEM}-kiem-tra.html"] == (sample_report_6m / f"{STEM}-kiem-tra.html").read_bytes()
-    assert child[f"{STEM}-chi-tiet.xlsx"] == (sample_report_6m / f"{STEM}-chi-tiet.xlsx").read_bytes()
-
-
-def test_a_failing_child_is_replaced_by_this_process(sample, monkeypatch):
-    import reportgen.publish.review as review_module
+def test_review_files_in_a_run_are_the_page_and_workbook(sample):
+    """ReviewFiles (workbook written in a thread beside the PDF) gives the bytes of
+    render_review and render_dossier_lists."""
+    from reportgen.render.dossier_lists_xlsx import render_dossier_lists
 
     plan, report = sample
-    calls = []
-
-    def failing_in_child(plan_, report_):
-        calls.append(os.getpid())
-        if os.getpid() != parent:
-            raise MemoryError("killed")
-        return real(plan_, report_)
-
-    parent, real = os.getpid(), review_module._review_parts
-    monkeypatch.setattr(review_module, "_review_parts", failing_in_child)
-    with ReviewFiles(plan, report, in_child=True) as review:
+    with ReviewFiles(plan, report) as review:
         files = review.files()
-    assert calls == [parent]  # the child's call happened in the child; the work was redone here
     assert files[f"{STEM}-kiem-tra.html"] == render_review(plan, report)[1]
-
-
-def test_the_child_is_used_only_with_a_core_to_spare(monkeypatch):
-    import reportgen.publish.review as review_module
-
-    monkeypatch.setattr(review_module.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(review_module.os, "getloadavg", lambda: (3.2, 2.0, 2.0))  # this run and two others
-    assert review_module.core_to_spare() is ChildJob.available()
-    monkeypatch.setattr(review_module.os, "getloadavg", lambda: (3.6, 2.0, 2.0))
-    assert review_module.core_to_spare() is False
+    cur = report.figures.current
+    assert files[f"{STEM}-chi-tiet.xlsx"] == render_dossier_lists(
+        report.dossier_lists, as_of=cur.end, title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {STEM}")
 
 
 # ------------------------------------------------------------------ hand-built

@@ -37,13 +37,13 @@ _WITHOUT = (
     "aggregate.monthly_figures = lambda *a, **k: MonthlyFigures()\n"
     "aggregate.dossier_lists = lambda *a, **k: None\n"
     "review.review_charts = lambda *a, **k: []\n"
-    "review.core_to_spare = lambda: False\n"
+
     "from reportgen.cli import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
 
 
-# wall time, CPU time (user + system, the report and the child it forks) and peak
+# wall time, CPU time (user + system, all threads of the report) and peak
 # memory of one command, measured by a fresh wrapper process
 _MEASURE = (
     "import json, resource, subprocess, sys, time\n"
@@ -115,9 +115,7 @@ def main() -> int:
         with_, without = best["có"], best["không có"]
         overhead = with_["wall"] / without["wall"] - 1
         cpu = with_["cpu"] / without["cpu"] - 1
-        print(f"  (lần nhanh nhất của {RUNS} lần chạy xen kẽ; tải máy lúc đo: {load:.1f} trên {os.cpu_count()} lõi. "
-              "Khi còn lõi rảnh, biểu đồ và tệp xlsx được làm trong tiến trình con, song song với PDF; "
-              "khi mọi lõi đều bận, làm sau PDF)")
+        print(f"  (lần nhanh nhất của {RUNS} lần chạy xen kẽ; tải máy lúc đo: {load:.1f} trên {os.cpu_count()} lõi)")
         print(f"  không có biểu đồ, danh sách: {without['wall']:.2f} s (CPU {without['cpu']:.2f} s), "
               f"đỉnh {without['peak_mb']:.0f} MB")
         print(f"  có biểu đồ, danh sách:       {with_['wall']:.2f} s (CPU {with_['cpu']:.2f} s), "
@@ -125,7 +123,7 @@ def main() -> int:
         verdict = "ĐẠT" if overhead <= TARGET_OVERHEAD else "CHƯA ĐẠT"
         print(f"  chi phí thêm: {with_['wall'] - without['wall']:+.2f} s = {overhead * 100:+.1f}% thời gian chờ, "
               f"{cpu * 100:+.1f}% CPU (mục tiêu ≤ {TARGET_OVERHEAD * 100:.0f}% thời gian chờ): {verdict}")
-        print("  từng phần, riêng lẻ, trong một tiến trình (biểu đồ và tệp xlsx chạy song song với PDF khi báo cáo):")
+        print("  từng phần, riêng lẻ (khi báo cáo, tệp xlsx được ghi trong một luồng song song với PDF):")
         for name, seconds in _parts(tmp / "in").items():
             print(f"    {name}: {seconds:.2f} s")
     return 0  # a target missed is printed, not a failure of `make bench`

@@ -9,7 +9,7 @@ lines. Both read one `Review`, built by `build_review`.
 The page also shows the period in four charts (render/charts.py, inline SVG) and
 the overdue dossiers per department, most first, linking the chi-tiet workbook
 (render/dossier_lists_xlsx.py) that lists them. `ReviewFiles` gives the page and
-the workbook, made beside the report's PDF when a core is to spare.
+the workbook, the workbook written in a thread beside the report's PDF.
 
 What is flagged as odd ("cần xem lại"), compared with the previous period and
 with the same period of last year when those figures exist:
@@ -31,7 +31,7 @@ with the same period of last year when those figures exist:
 from __future__ import annotations
 
 import datetime as dt
-import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -47,7 +47,6 @@ from ..compose.sentences import value_text as _shown_value
 from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import PERIOD_NAME, report_name, subject_phrase
 from ..plan import Plan
-from .child_process import ChildJob
 
 
 TEMPLATE = "kiem-tra.html.j2"
@@ -348,80 +347,44 @@ def review_charts(plan: Plan, figures) -> list:
 
 # ------------------------------------------------------------------ in the background
 
-# The charts and the chi-tiet workbook are made in a forked child process while
-# this one renders the report's PDF, when the machine has a core to spare for it:
-# matplotlib, like WeasyPrint, holds the interpreter's lock, so a thread would not
-# run beside it, and a fork costs milliseconds (nothing is imported again). On a
-# machine whose cores are all busy a second process only slows both down: then
-# they are made here, after the PDF.
 
-
-def core_to_spare() -> bool:
-    """Fork exists and the load (this run included) leaves a core idle."""
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # no load average: assume a core is free
-        load = 0.0
-    return ChildJob.available() and load < (os.cpu_count() or 1) - 0.5  # this run counts for about 1
-
-
-CHILD_TIMEOUT = 600  # seconds; then the child is killed and the work done here
-
-
-def _review_parts(plan: Plan, report: PeriodReport) -> tuple[list, bytes | None]:
-    """(the charts, the chi-tiet workbook or None): the slow parts of the review."""
-    charts = review_charts(plan, report.figures)
-    workbook = None
-    if report.dossier_lists is not None:
-        cur = report.figures.current
-        workbook = render_dossier_lists(
-            report.dossier_lists, as_of=cur.end,
-            title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")
-    return charts, workbook
+def _workbook(report: PeriodReport) -> bytes:
+    cur = report.figures.current
+    return render_dossier_lists(
+        report.dossier_lists, as_of=cur.end,
+        title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")
 
 
 class ReviewFiles:
-    """The review's files, started before the report's documents are rendered so
-    that their slow parts (the charts, the chi-tiet workbook) are made in a child
-    process beside them (when a core is to spare, `core_to_spare`):
+    """The review's files, started before the report's documents are rendered:
 
         with ReviewFiles(plan, report) as review:
             ... render the .docx and the PDF ...
             files.update(review.files())
 
-    `files()` gives {review page name: bytes, chi-tiet name: bytes}: the same bytes
-    whether the child made them or this process did (when the child fails, or
-    fork is not available).
+    The chi-tiet workbook is written in a thread meanwhile (Arrow and zlib do
+    the work and release the interpreter's lock, so it runs beside the PDF on a
+    second core); the charts are drawn in `files()` (matplotlib, like WeasyPrint,
+    holds the lock: a thread would gain nothing). `files()` gives {review page
+    name: bytes, chi-tiet name: bytes}, the bytes render_review and
+    render_dossier_lists give.
     """
 
-    def __init__(self, plan: Plan, report: PeriodReport, *, in_child: bool | None = None):
-        """`in_child`: True or False to choose; None: when a core is to spare."""
+    def __init__(self, plan: Plan, report: PeriodReport):
         self.plan, self.report = plan, report
-        self._job = None
-        if (core_to_spare() if in_child is None else in_child and ChildJob.available()):
-            from ..render.charts import wait_preloaded
-
-            wait_preloaded()  # never fork in the middle of an import
-            try:
-                self._job = ChildJob(lambda: _review_parts(plan, report))
-            except OSError:  # no process to be had: everything is made here
-                self._job = None
+        self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-chi-tiet")
+        self._workbook = self._threads.submit(_workbook, report) if report.dossier_lists is not None else None
 
     def files(self) -> dict[str, bytes]:
-        parts = self._job.result(CHILD_TIMEOUT) if self._job is not None else None
-        self._job = None
-        charts, workbook = parts if parts is not None else _review_parts(self.plan, self.report)
-        name, page = render_review(self.plan, self.report, charts=charts)
+        name, page = render_review(self.plan, self.report)
         out = {name: page}
-        if workbook is not None:
+        if self._workbook is not None:
             cur = self.report.figures.current
-            out[chi_tiet_name(report_name(cur.year, cur.period))] = workbook
+            out[chi_tiet_name(report_name(cur.year, cur.period))] = self._workbook.result()
         return out
 
     def close(self) -> None:
-        if self._job is not None:
-            self._job.close()
-            self._job = None
+        self._threads.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "ReviewFiles":
         return self
