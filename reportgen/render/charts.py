@@ -381,7 +381,7 @@ def _import_matplotlib() -> None:
 def preload() -> None:
     """Import matplotlib in a background thread, while the run reads the dossier
     logs (mostly Arrow and numpy, which release the interpreter's lock): the charts
-    then start at once. Call `wait_preloaded` before forking."""
+    then start at once (review_charts waits for the import to finish)."""
     global _PRELOAD
     if _PRELOAD is None:
         _PRELOAD = threading.Thread(target=_import_matplotlib, name="reportgen-matplotlib", daemon=True)
@@ -389,7 +389,7 @@ def preload() -> None:
 
 
 def wait_preloaded() -> None:
-    """The background import finished (no import half done: safe to fork)."""
+    """Wait until the background import has finished."""
     if _PRELOAD is not None:
         _PRELOAD.join()
 
