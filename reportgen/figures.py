@@ -8,7 +8,10 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Literal, Optional
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Status = Literal["dat", "chua_dat", "khong_co_so_lieu", "khong_co_chi_tieu"]
 STATUS_TEXT = {
@@ -42,6 +45,33 @@ class DossierStats:
 # The window statistics' names in DossierStats' order (figures.json, aggregate's
 # table): every field but `withdrawn`, which counts dossiers outside them.
 STAT_KEYS = tuple(f.name for f in fields(DossierStats) if f.name != "withdrawn")
+
+
+# Per calendar month of the window (review.md, "Pictures"): received and its
+# channels by the month of Ngày tiếp nhận, resolved and its timeliness by the month
+# of Ngày trả kết quả. Summed over the months they give the window's figures.
+MONTH_KEYS = ("received", "online", "direct", "postal", "resolved", "early", "on_time", "late")
+
+
+@dataclass(frozen=True)
+class MonthStats:
+    received: int = 0
+    online: int = 0
+    direct: int = 0
+    postal: int = 0
+    resolved: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+
+
+@dataclass(frozen=True)
+class MonthlyFigures:
+    """`tthc.by_month`: "YYYY-MM" -> MonthStats for every month of the window (in
+    order, zeros where none), overall and for every plan department."""
+
+    overall: dict[str, MonthStats] = field(default_factory=dict)
+    by_department: dict[str, dict[str, MonthStats]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +125,7 @@ class PeriodFigures:
     tthc_by_department: dict[str, DossierStats]
     indicators: dict[str, IndicatorResult]  # in plan order
     submissions: SubmissionStatus
+    tthc_by_month: MonthlyFigures = field(default_factory=MonthlyFigures)
 
     @property
     def days(self) -> int:
@@ -144,6 +175,11 @@ def _indicator_json(ind: IndicatorResult) -> dict:
 def _period_json(p: PeriodFigures, figures: Figures | None = None) -> dict:
     tthc = asdict(p.tthc)
     tthc["by_department"] = {code: asdict(s) for code, s in p.tthc_by_department.items()}
+    months = p.tthc_by_month
+    if months.overall:
+        tthc["by_month"] = {key: asdict(m) for key, m in months.overall.items()}
+        for code, dep in tthc["by_department"].items():
+            dep["by_month"] = {key: asdict(m) for key, m in months.by_department.get(code, {}).items()}
     out = {
         "year": p.year,
         "period": p.period,
@@ -172,6 +208,29 @@ def _period_json(p: PeriodFigures, figures: Figures | None = None) -> dict:
     return out
 
 
+# Columns of the dossier lists (DossierLists' frames); the chi-tiet workbook's
+# headers are the contract's names of the first six and "Số ngày quá hạn".
+LIST_COLUMNS = ("id", "department", "procedure", "received", "due", "returned", "days_late")
+
+
+@dataclass(frozen=True)
+class DossierLists:
+    """The dossiers behind the window's bad figures (review.md, "The dossiers behind
+    the figures"), each a small DataFrame with LIST_COLUMNS, sorted by department
+    (plan order) then date; its length is the figure of figures.json.
+
+    - pending_overdue: pending at the window's end and past Hạn xử lý; days_late =
+      end - Hạn xử lý;
+    - late: resolved in the window after Hạn xử lý; days_late = Ngày trả - Hạn xử lý;
+    - withdrawn: received in the window and withdrawn (days_late blank); None when
+      no dossier log has a status column.
+    """
+
+    pending_overdue: "pd.DataFrame"
+    late: "pd.DataFrame"
+    withdrawn: "Optional[pd.DataFrame]" = None
+
+
 @dataclass(frozen=True)
 class PeriodReport:
     """What aggregation hands to compose and review: the figures, the submissions
@@ -185,3 +244,5 @@ class PeriodReport:
     inputs: dict = field(default_factory=dict)
     # how each dossier log of this year was read (records.LogReading), for the review
     log_readings: list = field(default_factory=list)
+    # the dossiers behind the current period's bad figures (the chi-tiet workbook)
+    dossier_lists: Optional[DossierLists] = None

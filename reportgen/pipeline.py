@@ -88,6 +88,9 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
     """Intake and aggregation for one period: (plan, PeriodReport)."""
     from .aggregate import build_period
     from .intake import read_inputs
+    from .render.charts import preload
+
+    preload()  # the review's charts: matplotlib is imported while the logs are read
 
     year, folder = year_folder(inputs, year)
     plan = load_year_plan(folder, year)
@@ -106,11 +109,11 @@ def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[
     """Every file of a report run, in memory: nothing is written here."""
     from .compose.report import compose_report
     from .publish.draft_record import build_record, record_name
-    from .publish.review import render_review
+    from .publish.review import ReviewFiles
     from .render.docx import render_docx
     from .render.pdf import render_pdf
 
-    with console.stage(STAGES[2]):
+    with console.stage(STAGES[2]), ReviewFiles(plan, report) as review:  # its charts and workbook run beside
         doc = compose_report(plan, report, issue)
         figures_json = report.figures.to_json().encode("utf-8")
         name = report_name(plan.year, report.figures.current.period)
@@ -119,8 +122,7 @@ def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[
             f"{name}.pdf": render_pdf(doc, {"figures.json": figures_json}),
             "figures.json": figures_json,
         }
-        review_name, review = render_review(plan, report)
-        files[review_name] = review
+        files.update(review.files())  # the review page and the chi-tiet workbook
         if issue is None:  # a draft: its record, to recognise it when it comes back edited
             files[record_name(plan.year, report.figures.current.period)] = build_record(
                 files[f"{name}.docx"], figures_json, report.inputs, plan.year, report.figures.current.period)

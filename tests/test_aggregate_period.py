@@ -14,7 +14,7 @@ import pytest
 from reportgen.aggregate import build_period, judge, select_submissions
 from reportgen.aggregate.indicators import submission_indicator
 from reportgen.diagnostics import Location, Problem
-from reportgen.figures import STAT_KEYS
+from reportgen.figures import MONTH_KEYS, STAT_KEYS
 from reportgen.plan import Indicator, Plan
 from reportgen.records import CHANNELS, RATINGS, IndicatorRow, Intake, Submission, empty_dossiers
 
@@ -266,9 +266,13 @@ def test_to_json_schema():
     assert set(STAT_KEYS) <= set(tthc)
     assert tthc["received"] == 1 and tthc["resolved"] == 1 and tthc["early"] == 1
     assert list(tthc["by_department"]) == DEPTS  # every department, even without dossiers
+    months = ["2023-12", "2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
     for code in DEPTS:
-        assert set(tthc["by_department"][code]) == set(STAT_KEYS) | {"withdrawn"}
-    assert tthc["by_department"]["QLMT"] == {k: 0 for k in (*STAT_KEYS, "withdrawn")}
+        assert set(tthc["by_department"][code]) == set(STAT_KEYS) | {"withdrawn", "by_month"}
+        assert list(tthc["by_department"][code]["by_month"]) == months
+    assert list(tthc["by_month"]) == months
+    assert tthc["by_department"]["QLMT"] == {**{k: 0 for k in (*STAT_KEYS, "withdrawn")},
+                                             "by_month": {m: {k: 0 for k in MONTH_KEYS} for m in months}}
     inds = data["indicators"]
     assert list(inds) == [i["code"] for i in INDICATORS]
     c03 = inds["CDDH-03"]

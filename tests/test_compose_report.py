@@ -217,17 +217,20 @@ def test_area_8_when_it_has_content():
 
 
 def test_opening_paragraph(doc):
+    """One whole sentence (no fragment ending at "(Ban)."), the window inside it."""
     first, second = texts(doc)[:2]
     assert first == ("Thực hiện Kế hoạch số 125/KH-KCN ngày 28/12/2023 của Ban Quản lý các khu công nghiệp (Ban) "
-                     "về cải cách hành chính năm 2024. Số liệu tính từ ngày 10/12/2023 đến ngày 09/6/2024.")
-    assert second == "Ban báo cáo kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2024 như sau:"
+                     "về cải cách hành chính năm 2024, Ban báo cáo kết quả thực hiện công tác cải cách hành chính "
+                     "6 tháng đầu năm 2024 (Số liệu tính từ ngày 10/12/2023 đến ngày 09/6/2024) như sau:")
+    assert second == "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC"  # the sentence leads into section I
 
 
 def test_opening_without_plan_number():
     plan = sample_plan(plan_document={"number": None, "date": None})
     doc = compose_report(*build(plan))
     assert texts(doc)[0].startswith("Thực hiện Kế hoạch cải cách hành chính năm 2024 của Ban Quản lý các khu "
-                                    "công nghiệp (Ban). Số liệu tính từ ngày 10/12/2023")
+                                    "công nghiệp (Ban), Ban báo cáo kết quả thực hiện công tác cải cách hành "
+                                    "chính 6 tháng đầu năm 2024 (Số liệu tính từ ngày 10/12/2023")
 
 
 # ---------------------------------------------------------------- results
@@ -473,8 +476,9 @@ def test_minimal_plan_other_agency():
     assert doc.header.place_date == "Hà Nội, ngày      tháng 02 năm 2024"
     assert doc.kinh_gui == ()
     assert doc.subject == ("Kết quả thực hiện công tác cải cách hành chính quý I năm 2024",)
-    assert texts(doc)[0] == ("Thực hiện Kế hoạch cải cách hành chính năm 2024 của Sở Xây dựng (Sở). "
-                             "Số liệu tính từ ngày 15/12/2023 đến ngày 14/3/2024.")
+    assert texts(doc)[0] == ("Thực hiện Kế hoạch cải cách hành chính năm 2024 của Sở Xây dựng (Sở), Sở báo cáo "
+                             "kết quả thực hiện công tác cải cách hành chính quý I năm 2024 (Số liệu tính từ ngày "
+                             "15/12/2023 đến ngày 14/3/2024) như sau:")
     assert "Trong kỳ, Sở tiếp nhận 5 hồ sơ thủ tục hành chính, tất cả đều nộp trực tiếp; không có hồ sơ từ kỳ trước " \
            "chuyển sang. Tổng số hồ sơ phải giải quyết là 5 hồ sơ." in texts(doc)
     assert doc.recipients == ("- UBND Thành phố (để b/c);", "- Lưu: VT.")

@@ -20,6 +20,8 @@ from ..figures import Figures, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import previous_period
 from ..plan import Plan
 from ..records import Intake, Submission
+from .by_month import monthly_figures, withdrawn_mask
+from .dossier_lists import dossier_lists
 from .dossiers import DossierArrays, DossierFigures, dossier_figures, prepare_dossiers
 from .indicators import judge, submission_indicator, tthc_indicator
 from .submissions import SubmissionSelection, select_submissions
@@ -27,6 +29,8 @@ from .submissions import SubmissionSelection, select_submissions
 __all__ = [
     "build_period",
     "period_figures",
+    "monthly_figures",
+    "dossier_lists",
     "indicator_results",
     "select_submissions",
     "prepare_dossiers",
@@ -87,8 +91,15 @@ def period_figures(
         tthc_by_department=tthc.by_department,
         indicators=indicators,
         submissions=selection.status,
+        tthc_by_month=_by_month(intake, dossiers, window.start, window.end),
     )
     return figures, selection, selection.warnings + warnings
+
+
+def _by_month(intake: Intake, dossiers: DossierArrays, start, end):
+    """tthc.by_month of the window, withdrawn dossiers left out."""
+    withdrawn = withdrawn_mask(intake.dossiers)
+    return monthly_figures(dossiers, start, end, keep=None if withdrawn is None else ~withdrawn)
 
 
 def _has_data(figures: PeriodFigures) -> bool:
@@ -124,6 +135,7 @@ def build_period(plan: Plan, intake: Intake, period: str, *, last_year: tuple[Pl
         warnings=list(intake.warnings) + warnings,
         inputs=_input_hashes(plan, intake, last_year),
         log_readings=list(intake.log_readings),
+        dossier_lists=dossier_lists(intake.dossiers, dossiers, current.start, current.end),
     )
 
 

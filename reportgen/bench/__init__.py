@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 
-BENCHES = ("intake", "aggregate", "pdf", "web")
+BENCHES = ("intake", "aggregate", "review", "pdf", "web")
 
 
 def main() -> int:

@@ -177,12 +177,14 @@ def plan_reference(plan: Plan) -> str:
 
 
 def opening(ctx: _Context) -> list[Paragraph]:
+    """One sentence, as the reference plan's documents open: the plan carried out,
+    then who reports on what, the data window in parentheses before "như sau:"."""
     f = ctx.figures
-    first = (f"Thực hiện {plan_reference(ctx.plan)}. Số liệu tính từ ngày {vi_format.date(f.start)} "
-             f"đến ngày {vi_format.date(f.end)}.")
-    second = (f"{ctx.short} báo cáo kết quả thực hiện công tác cải cách hành chính "
-              f"{subject_phrase(f.period, f.year)} như sau:")
-    return [_body(first), _body(second)]
+    return [_body(
+        f"Thực hiện {plan_reference(ctx.plan)}, {ctx.short} báo cáo kết quả thực hiện công tác cải cách "
+        f"hành chính {subject_phrase(f.period, f.year)} (Số liệu tính từ ngày {vi_format.date(f.start)} "
+        f"đến ngày {vi_format.date(f.end)}) như sau:"
+    )]
 
 
 def area_content(ctx: _Context, area: int) -> list[Paragraph]:

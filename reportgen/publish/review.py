@@ -6,6 +6,11 @@ self-contained page (inline CSS, no script, UTF-8, prints on A4) from
 `&`, `<`, `{{`). `summary_lines(plan, report)` says the same in a few console
 lines. Both read one `Review`, built by `build_review`.
 
+The page also shows the period in four charts (render/charts.py, inline SVG) and
+the overdue dossiers per department, most first, linking the chi-tiet workbook
+(render/dossier_lists_xlsx.py) that lists them. `ReviewFiles` gives the page and
+the workbook, the workbook written in a thread beside the report's PDF.
+
 What is flagged as odd ("cần xem lại"), compared with the previous period and
 with the same period of last year when those figures exist:
 
@@ -26,12 +31,14 @@ with the same period of last year when those figures exist:
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..render.dossier_lists_xlsx import chi_tiet_name, render_dossier_lists
 from ..resources import TEMPLATES
 from ..areas import area_title
 from .. import vi_format
@@ -92,6 +99,12 @@ class Review:
     odd: list[str] = field(default_factory=list)
     indicators: list[Row] = field(default_factory=list)  # every indicator
     file_name: str = ""
+    # the dossiers behind the figures: the chi-tiet workbook and its counts per department
+    chi_tiet: str = ""  # the workbook's file name ("" when there are no lists)
+    overdue: list[Row] = field(default_factory=list)  # name, code, pending overdue, late[, withdrawn]; worst first
+    overdue_total: Row | None = None
+    has_withdrawn: bool = False
+    charts: list = field(default_factory=list)  # render.charts.Chart, drawn by render_review
 
 
 def build_review(plan: Plan, report: PeriodReport) -> Review:
@@ -141,7 +154,38 @@ def build_review(plan: Plan, report: PeriodReport) -> Review:
         elif ind.status == "khong_co_so_lieu" or (ind.value is None and ind.status == "khong_co_chi_tieu"):
             review.no_data.append(Row([ind.code, ind.name, target]))
     review.odd = odd_figures(plan, report)
+    if report.dossier_lists is not None:
+        review.chi_tiet = chi_tiet_name(report_name(cur.year, cur.period))
+        review.overdue, review.overdue_total = overdue_by_department(plan, report.dossier_lists)
+        review.has_withdrawn = report.dossier_lists.withdrawn is not None
     return review
+
+
+def overdue_by_department(plan: Plan, lists) -> tuple[list[Row], Row]:
+    """Per department with any listed dossier: [name, code, pending overdue, resolved
+    late(, withdrawn)], the most overdue dossiers (pending + late) first, then plan
+    order; and the total row. The counts are the rows of the chi-tiet sheets."""
+    def counts(frame) -> dict[str, int]:
+        return {} if frame is None else frame["department"].value_counts().to_dict()
+
+    overdue, late = counts(lists.pending_overdue), counts(lists.late)
+    withdrawn = counts(lists.withdrawn) if lists.withdrawn is not None else None
+    names = {d.code: d.name for d in plan.departments}
+    order = {code: i for i, code in enumerate(plan.department_codes)}
+    codes = set(overdue) | set(late) | set(withdrawn or ())
+    codes = sorted(codes, key=lambda c: (-(overdue.get(c, 0) + late.get(c, 0)), -overdue.get(c, 0),
+                                         order.get(c, len(order)), c))
+    n = vi_format.number
+
+    def row(name: str, code: str, o: int, la: int, w: int | None, flag: bool) -> Row:
+        cells = [name, code, n(o), n(la)] + ([n(w)] if withdrawn is not None else [])
+        return Row(cells, flag=flag)
+
+    rows = [row(names.get(c, c), c, overdue.get(c, 0), late.get(c, 0),
+                (withdrawn or {}).get(c, 0), flag=overdue.get(c, 0) + late.get(c, 0) > 0) for c in codes]
+    total = row("Tổng cộng", "", len(lists.pending_overdue), len(lists.late),
+                len(lists.withdrawn) if lists.withdrawn is not None else None, flag=False)
+    return rows, total
 
 
 def _capital(text: str) -> str:
@@ -281,9 +325,11 @@ def _environment() -> Environment:
     )
 
 
-def render_review(plan: Plan, report: PeriodReport) -> tuple[str, bytes]:
-    """(file name, content) of the review file for this period."""
+def render_review(plan: Plan, report: PeriodReport, charts: list | None = None) -> tuple[str, bytes]:
+    """(file name, content) of the review file for this period; `charts` already
+    drawn (ReviewFiles draws them beside the documents), else drawn here."""
     review = build_review(plan, report)
+    review.charts = review_charts(plan, report.figures) if charts is None else charts
     html = _environment().get_template(TEMPLATE).render(
         r=review,
         logs=build_log_review(plan, report),
@@ -292,6 +338,61 @@ def render_review(plan: Plan, report: PeriodReport) -> tuple[str, bytes]:
         count_min=COUNT_MIN_CHANGE,
     )
     return review.file_name, html.encode("utf-8")
+
+
+def review_charts(plan: Plan, figures) -> list:
+    """The four charts (render.charts; matplotlib is imported only here)."""
+    from ..render.charts import review_charts as draw
+
+    return draw(plan, figures)
+
+
+# ------------------------------------------------------------------ in the background
+
+
+def _workbook(report: PeriodReport) -> bytes:
+    cur = report.figures.current
+    return render_dossier_lists(
+        report.dossier_lists, as_of=cur.end,
+        title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")
+
+
+class ReviewFiles:
+    """The review's files, started before the report's documents are rendered:
+
+        with ReviewFiles(plan, report) as review:
+            ... render the .docx and the PDF ...
+            files.update(review.files())
+
+    The chi-tiet workbook is written in a thread meanwhile (Arrow and zlib do
+    the work and release the interpreter's lock, so it runs beside the PDF on a
+    second core); the charts are drawn in `files()` (matplotlib, like WeasyPrint,
+    holds the lock: a thread would gain nothing). `files()` gives {review page
+    name: bytes, chi-tiet name: bytes}, the bytes render_review and
+    render_dossier_lists give.
+    """
+
+    def __init__(self, plan: Plan, report: PeriodReport):
+        self.plan, self.report = plan, report
+        self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-chi-tiet")
+        self._workbook = self._threads.submit(_workbook, report) if report.dossier_lists is not None else None
+
+    def files(self) -> dict[str, bytes]:
+        name, page = render_review(self.plan, self.report)
+        out = {name: page}
+        if self._workbook is not None:
+            cur = self.report.figures.current
+            out[chi_tiet_name(report_name(cur.year, cur.period))] = self._workbook.result()
+        return out
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "ReviewFiles":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def summary_lines(plan: Plan, report: PeriodReport) -> list[str]:
@@ -321,5 +422,12 @@ def summary_lines(plan: Plan, report: PeriodReport) -> list[str]:
         lines.append(f"Chỉ tiêu chưa có số liệu ({len(r.no_data)}): " + ", ".join(row.cells[0] for row in r.no_data) + ".")
     if r.odd:
         lines.append(f"Số liệu cần xem lại: {len(r.odd)}.")
+    if r.overdue_total is not None and r.overdue:
+        worst = r.overdue[0]
+        lines.append(
+            f"Hồ sơ TTHC đang giải quyết quá hạn: {r.overdue_total.cells[2]}, đã trả quá hạn: "
+            f"{r.overdue_total.cells[3]}; nhiều nhất: {worst.cells[0]} ({worst.cells[1]}); "
+            f"danh sách: {r.chi_tiet}."
+        )
     lines.append(f"Chi tiết: {r.file_name}.")
     return lines

@@ -17,7 +17,8 @@ from typing import Callable, Optional
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def normalized_zip(data: bytes, rewrite: Optional[Callable[[str, bytes], bytes]] = None) -> bytes:
+def normalized_zip(data: bytes, rewrite: Optional[Callable[[str, bytes], bytes]] = None, *,
+                   compresslevel: int = 6) -> bytes:
     """The same entries, [Content_Types].xml first, with fixed timestamps and
     attributes, so equal content gives equal bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -33,5 +34,5 @@ def normalized_zip(data: bytes, rewrite: Optional[Callable[[str, bytes], bytes]]
             content = src.read(name)
             if rewrite is not None:
                 content = rewrite(name, content)
-            z.writestr(info, content, compresslevel=6)
+            z.writestr(info, content, compresslevel=compresslevel)
     return out.getvalue()
