@@ -179,19 +179,21 @@ def run_check(inputs: Path, outputs: Path, period: str, year: int | None = None,
 
 def run_archive(inputs: Path, outputs: Path, period: str, year: int | None = None, *, number: int,
                 date: dt.date, draft: Path | None = None, allow_changed_inputs: bool = False,
-                signer_cert: str | Path | None = None, agency_cert: str | Path | None = None) -> list[Path]:
+                signer_cert: str | Path | None = None, agency_cert: str | Path | None = None,
+                signer=None) -> list[Path]:
     """`make archive`: issue the reviewed draft (or, without one, the report
     rendered from the data), sign it when certificates are given (the signer's,
     then the agency's), and archive it.
 
     Keys, passwords and images are checked before any other work: a wrong
-    password or an unusable image stops the run with nothing archived."""
+    password or an unusable image stops the run with nothing archived.
+    `signer`: another signing step (publish.issue's hook), when no certificate
+    is given."""
     from .publish import issue
 
     signing = open_signing(inputs, year, signer_cert, agency_cert)
     with signing if signing is not None else contextlib.nullcontext():
         fresh = fresh_report(inputs, period, year)
-        signer = None
         if signing is not None:
             def signer(pdf: bytes) -> tuple[bytes, list[dict]]:
                 signed, result = signing.sign(pdf, source=f"{report_name(fresh.plan.year, period)}.pdf")
@@ -222,10 +224,12 @@ def signature_problems(path: Path, entry: dict) -> list[str]:
     differs from the manifest's records of them."""
     from .publish.signing import check_records, verify_pdf
 
+    if not entry.get("signatures"):  # issued unsigned: its bytes are checked against the manifest's hash
+        return []
     checks = verify_pdf(path)
     for check in checks:
         print(f"  {check.summary_vi(path.name)}")
-    return check_records(checks, entry.get("signatures", [])) if (checks or entry.get("signatures")) else []
+    return check_records(checks, entry["signatures"])
 
 
 def run_plan(inputs: Path, outputs: Path, year: int | None = None) -> list[Path]:

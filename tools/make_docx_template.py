@@ -275,7 +275,7 @@ def _styles(doc) -> None:
     _pstyle(doc, "ND30NoiNhan", "ND30 Nơi nhận", size=12, bold=True, italic=True, align=L)
     _pstyle(doc, "ND30NoiNhanDS", "ND30 Nơi nhận - danh sách", size=11, align=L)
     _pstyle(doc, "ND30ChucVu", "ND30 Chức vụ người ký", size=14, bold=True, caps=True, align=C)
-    _pstyle(doc, "ND30NguoiKy", "ND30 Họ tên người ký", size=14, bold=True, align=C, before=Pt(84))
+    _pstyle(doc, "ND30NguoiKy", "ND30 Họ tên người ký", size=14, bold=True, align=C, before=Pt(114))
 
     # Appendices
     _pstyle(doc, "ND30PhuLuc", "ND30 Phụ lục", size=14, bold=True, align=C, keep_next=True)

@@ -62,7 +62,7 @@ CURRENT = "current"
 OWN = "_files"
 SETS = "sets"
 TMP_SUFFIX = ".reportgen-tmp"
-LOCK_WAIT = float(os.environ.get("REPORTGEN_LOCK_WAIT", "10"))  # seconds
+LOCK_WAIT: float | None = None  # seconds; None: REPORTGEN_LOCK_WAIT (default 10), read when a lock is taken
 _POLL = 0.1
 
 
@@ -86,7 +86,8 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
     that the file it locked is still the one at the path (else it retries).
     """
     folder = Path(folder)
-    wait = LOCK_WAIT if wait is None else wait
+    if wait is None:
+        wait = LOCK_WAIT if LOCK_WAIT is not None else float(os.environ.get("REPORTGEN_LOCK_WAIT", "10"))
     path = folder / LOCK_NAME
     deadline = time.monotonic() + wait
     while True:
@@ -366,11 +367,26 @@ def _switch(state: Path, to: Path) -> None:
     fsync_dir(state)
 
 
+def _repair_current(state: Path) -> None:
+    """`current` is a folder, not a link: OUTPUTS was copied by a tool that
+    follows links (a file manager, shutil.copytree, a Windows share). The copied
+    folder becomes a set of its own, put in force, so nothing is lost and the
+    run goes on."""
+    link = state / CURRENT
+    if link.is_symlink() or not link.is_dir():
+        return
+    (state / SETS).mkdir(parents=True, exist_ok=True)
+    moved = state / SETS / f"{time.strftime('%Y%m%dT%H%M%S')}-ban-chep-{secrets.token_hex(4)}"
+    os.rename(link, moved)
+    _switch(state, moved)
+
+
 def _clean(folder: Path, state: Path, targets: list[tuple[str, Path, bytes]]) -> None:
     """What a killed run left: sets not in force, temp files, dangling links of
     ours. Only in the folders this run writes (a run writing a subfolder holds
     that subfolder's lock, not ours)."""
     remove_stale_temps(state)
+    _repair_current(state)
     current = _current_set(state)
     if (state / SETS).is_dir():
         for path in (state / SETS).iterdir():

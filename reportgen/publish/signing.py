@@ -842,8 +842,11 @@ def _place_info_text(block: SignatureBlock, width: float, height: float) -> Rect
         Rect(below_x0, seal.y0 - 2 - height, below_x0 + width, seal.y0 - 2),
         Rect(above_x0, seal.y1 + 2, above_x0 + width, seal.y1 + 2 + height),
     ]
-    margin = 3  # keep clear of other lines by this much
-    texts = [Rect(t.x0 - margin, t.y0 - margin, t.x1 + margin, t.y1 + margin) for t in (*block.other_text, title, name)]
+    # keep clear of other lines: a few points above and below, and more than a
+    # word space beside them, so the text never reads as the end of another
+    # line (the last line of Nơi nhận, say)
+    mx, my = 12, 3
+    texts = [Rect(t.x0 - mx, t.y0 - my, t.x1 + mx, t.y1 + my) for t in (*block.other_text, title, name)]
     return next((c for c in candidates if c.x0 >= 0 and c.y0 >= 0 and not any(c.intersects(t) for t in texts)), None)
 
 
