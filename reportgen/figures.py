@@ -50,9 +50,6 @@ STAT_KEYS = tuple(f.name for f in fields(DossierStats) if f.name != "withdrawn")
 # Per calendar month of the window (review.md, "Pictures"): received and its
 # channels by the month of Ngày tiếp nhận, resolved and its timeliness by the month
 # of Ngày trả kết quả. Summed over the months they give the window's figures.
-MONTH_KEYS = ("received", "online", "direct", "postal", "resolved", "early", "on_time", "late")
-
-
 @dataclass(frozen=True)
 class MonthStats:
     received: int = 0
@@ -63,6 +60,9 @@ class MonthStats:
     early: int = 0
     on_time: int = 0
     late: int = 0
+
+
+MONTH_KEYS = tuple(f.name for f in fields(MonthStats))
 
 
 @dataclass(frozen=True)

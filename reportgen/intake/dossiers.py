@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from openpyxl.utils import get_column_letter
 
 from ..diagnostics import Diagnostics, Location
 from ..plan import Plan
@@ -156,14 +157,6 @@ def _complete(hit: HeaderMatch) -> bool:
     return all(k in hit.found for k in REQUIRED)
 
 
-def _letter(index: int) -> str:
-    out, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def _check_columns(file: str, sheet: str | None, header_row: int, hit: HeaderMatch, names: list, diag) -> bool:
     """Every required column found, and no two columns meaning the same one."""
     missing = [k for k in REQUIRED if k not in hit.found]
@@ -171,7 +164,7 @@ def _check_columns(file: str, sheet: str | None, header_row: int, hit: HeaderMat
         diag.error(f"thiếu cột bắt buộc «{DOSSIER_COLUMNS[k]}» trong dòng tiêu đề",
                    Location(file, sheet, header_row), expected=_expected_columns(), code="missing_column")
     for k, idx in hit.conflicts.items():
-        both = " và ".join(f"«{V.shown(names[j])}» (cột {_letter(j)})" for j in idx)
+        both = " và ".join(f"«{V.shown(names[j])}» (cột {get_column_letter(j + 1)})" for j in idx)
         diag.error(f"các cột {both} cùng là cột «{LOG_COLUMNS[k]}»", Location(file, sheet, header_row),
                    found=", ".join(V.shown(names[j]) for j in idx),
                    expected=f"chỉ một cột «{LOG_COLUMNS[k]}»: xóa cột thừa, hoặc ghi trong plan.yaml "

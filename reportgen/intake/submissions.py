@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from ..diagnostics import Diagnostics, Location
 from ..plan import Plan
 from ..records import PROGRESS_TEXT, IndicatorRow, ResultRow, Submission, TextRow
@@ -42,14 +44,6 @@ INFO_LABELS = {"department": "Đơn vị", "period": "Kỳ báo cáo", "year": "
                "prepared_by": "Người lập", "phone": "Điện thoại"}
 INFO_REQUIRED = ("department", "period", "year", "sent_on")
 HEADER_SCAN_ROWS = 10
-
-
-def _letter(index: int) -> str:
-    out, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 class _Uncached(str):
@@ -239,7 +233,7 @@ def _read_info(sheet: _Sheet, plan: Plan, diag: Diagnostics) -> dict | None:
                     + " (hoặc tên đúng như trong kế hoạch)")
     for key, label in INFO_LABELS.items():
         value, row, col = found.get(key, (None, None, 1))
-        where = sheet.where(row, _letter(col) if row else None)
+        where = sheet.where(row, get_column_letter(col + 1) if row else None)
         if isinstance(value, _Uncached):
             _uncached_error(value, where, diag)
             ok = False
