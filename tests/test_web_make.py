@@ -7,10 +7,11 @@ import re
 import signal
 import socket
 import subprocess
-import time
 
 from conftest import ROOT
 from test_web_support import copy_sample, free_port, request
+
+from reportgen.web.app import wait_listening
 
 
 def test_make_links_then_make_serve_then_sigterm(tmp_path):
@@ -25,14 +26,7 @@ def test_make_links_then_make_serve_then_sigterm(tmp_path):
     proc = subprocess.Popen(["make", "-s", "serve", f"INPUTS={inputs}", f"OUTPUTS={outputs}", f"PORT={port}"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else ""
-                time.sleep(0.2)
+        assert wait_listening(port, proc), proc.stderr.read() if proc.poll() is not None else "not listening"
         assert request(lines["QLDT"])[0] == 200 and request(lines["VP"])[0] == 200
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -13,13 +13,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from conftest import ROOT, SAMPLE_INPUTS, run_cli
+from reportgen.web.app import wait_listening
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -66,15 +66,10 @@ class Server:
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "REPORTGEN_QUIET": "1"},
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited: {self.proc.stderr.read()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+        if wait_listening(self.port, self.proc, timeout):
+            return self
+        if self.proc.poll() is not None:
+            raise AssertionError(f"server exited: {self.proc.stderr.read()}")
         raise AssertionError("server did not listen within the timeout")
 
     def stop(self) -> int:

@@ -90,6 +90,7 @@ def main() -> int:
     from ..pipeline import load_year_plan
     from ..web.register import Register
     from ..web.tokens import make_links
+    from ..web.app import wait_listening
 
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-web-") as tmp:
         tmp = Path(tmp)
@@ -106,16 +107,9 @@ def main() -> int:
                                    "--inputs", str(inputs), "--outputs", str(tmp / "outputs")],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        print("LỖI: máy chủ không khởi động được")
-                        return 1
-                    time.sleep(0.1)
+            if not wait_listening(port, server):
+                print("LỖI: máy chủ không khởi động được")
+                return 1
             return _load(port, inputs, year, links, sha256_bytes)
         finally:
             server.terminate()

@@ -401,6 +401,17 @@ def _result(raw, where, plan: Plan, diag: Diagnostics) -> ResultRow | None:
 MAX_FIGURE = 10 ** 12
 
 
+def _figure(raw, what: str, where: Location, diag: Diagnostics):
+    """A Giá trị or Mẫu số read as an exact number; None (an error in diag) when it
+    is not a number or too large to be a real figure."""
+    try:
+        value = V.parse_number(raw)
+    except V.BadValue as exc:
+        diag.error(f"{what} không hợp lệ", where, found=V.shown(raw), expected=exc.expected, code="bad_number")
+        return None
+    return value if _plausible(value, raw, what, where, diag) else None
+
+
 def _plausible(value, raw, what: str, where: Location, diag: Diagnostics) -> bool:
     if abs(value) < MAX_FIGURE:
         return True
@@ -429,16 +440,16 @@ def _indicator(raw, where, plan: Plan, diag: Diagnostics) -> IndicatorRow | None
                    expected={"bool": V.YES_NO_EXPECTED}.get(ind.unit, V.NUMBER_EXPECTED), code="blank")
         return None
     note = _text(raw.get("note"), where("note"), diag)
-    try:
-        if ind.unit == "bool":
+    if ind.unit == "bool":
+        try:
             return IndicatorRow(ind.code, _coded(V.parse_bool, value_raw, where("value"), diag), None, note,
                                 where("value"))
-        value = V.parse_number(value_raw)
-    except V.BadValue as exc:
-        diag.error(f"Giá trị của chỉ tiêu {ind.code} không hợp lệ", where("value"), found=V.shown(value_raw),
-                   expected=exc.expected, code="bad_number")
-        return None
-    if not _plausible(value, value_raw, f"Giá trị của chỉ tiêu {ind.code}", where("value"), diag):
+        except V.BadValue as exc:
+            diag.error(f"Giá trị của chỉ tiêu {ind.code} không hợp lệ", where("value"), found=V.shown(value_raw),
+                       expected=exc.expected, code="bad_number")
+            return None
+    value = _figure(value_raw, f"Giá trị của chỉ tiêu {ind.code}", where("value"), diag)
+    if value is None:
         return None
     if ind.unit == "count":
         if value.denominator != 1:
@@ -452,13 +463,8 @@ def _indicator(raw, where, plan: Plan, diag: Diagnostics) -> IndicatorRow | None
         diag.error(f"chỉ tiêu tỷ lệ {ind.code} thiếu Mẫu số", where("denominator"),
                    expected="mẫu số của tỷ lệ (Giá trị là tử số)", code="blank")
         return None
-    try:
-        den = V.parse_number(den_raw)
-    except V.BadValue as exc:
-        diag.error(f"Mẫu số của chỉ tiêu {ind.code} không hợp lệ", where("denominator"), found=V.shown(den_raw),
-                   expected=exc.expected, code="bad_number")
-        return None
-    if not _plausible(den, den_raw, f"Mẫu số của chỉ tiêu {ind.code}", where("denominator"), diag):
+    den = _figure(den_raw, f"Mẫu số của chỉ tiêu {ind.code}", where("denominator"), diag)
+    if den is None:
         return None
     if value > den and ind.op not in ("<=", "<"):
         diag.error(f"tử số (Giá trị) của chỉ tiêu {ind.code} lớn hơn Mẫu số", where("value"),

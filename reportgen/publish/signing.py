@@ -795,8 +795,9 @@ def sign_pdf(
         leading = round(INFO_FONT_SIZE * 1.2)
         text_w, text_h = max(widths) + 2, leading * len(lines) + 7  # room for descenders: nothing clipped
         text_box = _place_info_text(block, text_w, text_h)
-        if text_box is None:
-            text_box = placements[0]
+        if text_box is None:  # no clear place: beside the seal on its left, and say so
+            cy = seal.centre[1]
+            text_box = Rect(seal.x0 - 3 - text_w, cy - text_h / 2, seal.x0 - 3, cy + text_h / 2)
             result.notices.append(
                 "Thông tin chữ ký số của cơ quan (tên cơ quan, thời gian ký) chạm vào chữ khác của trang: "
                 "xem lại trang có chữ ký."

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
+import time
 import sys
 import threading
 from dataclasses import dataclass
@@ -91,3 +94,16 @@ def serve(inputs: Path, outputs: Path, host: str = "127.0.0.1", port: int | str 
         server.close()
     print("Đã dừng trang nhận báo cáo.", file=sys.stderr, flush=True)
     return 0
+
+
+def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 60, host: str = "127.0.0.1") -> bool:
+    """True once a server started as `proc` accepts connections on host:port;
+    False when it exits first or `timeout` seconds pass (bench and tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
