@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, Optional
 
@@ -50,19 +50,10 @@ STAT_KEYS = tuple(f.name for f in fields(DossierStats) if f.name != "withdrawn")
 # Per calendar month of the window (review.md, "Pictures"): received and its
 # channels by the month of Ngày tiếp nhận, resolved and its timeliness by the month
 # of Ngày trả kết quả. Summed over the months they give the window's figures.
-@dataclass(frozen=True)
-class MonthStats:
-    received: int = 0
-    online: int = 0
-    direct: int = 0
-    postal: int = 0
-    resolved: int = 0
-    early: int = 0
-    on_time: int = 0
-    late: int = 0
-
-
-MONTH_KEYS = tuple(f.name for f in fields(MonthStats))
+MONTH_KEYS = ("received", "online", "direct", "postal", "resolved", "early", "on_time", "late")
+# the same names as DossierStats' fields of those figures, all 0 by default
+MonthStats = make_dataclass("MonthStats", [(key, int, 0) for key in MONTH_KEYS], frozen=True)
+MonthStats.__module__ = __name__
 
 
 @dataclass(frozen=True)

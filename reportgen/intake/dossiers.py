@@ -262,13 +262,19 @@ def _read_csv(path: Path, file: str, diag: Diagnostics, matcher: HeaderMatcher) 
                  rows=np.arange(hidx + 2, hidx + 2 + n, dtype=np.int64), kind="csv", header_row=hidx + 1)
     if ragged:  # skipped rows: number the kept rows as a person sees them
         log.rows = _csv_row_numbers(path, encoding, delim, hidx, len(names))
+    return _fill_columns(log, found, lambda j: table.column(f"c{j}"), _clean_ids, _factorize_arrow)
+
+
+def _fill_columns(log: RawLog, found: dict[str, int], column, clean_ids, factorize) -> RawLog:
+    """The log's columns by contract key, whatever the reader: Mã hồ sơ as
+    cleaned Arrow strings (ids), every other column factorized (codes, uniques)."""
     for key, j in found.items():
-        col = table.column(f"c{j}")
+        col = column(j)
         if key == "id":
-            log.ids = _clean_ids(col)
+            log.ids = clean_ids(col)
             log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])
         else:
-            log.columns[key] = _factorize_arrow(col)
+            log.columns[key] = factorize(col)
     return log
 
 
@@ -463,14 +469,7 @@ def _grid_log(file: str, sheet: str | None, kind: str, rows: list[list], hidx: i
     log = RawLog(file=file, sheet=sheet, headers={k: str(names[j]).strip() for k, j in found.items()},
                  rows=np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64), first_cells=grid[:, 0],
                  kind=kind, header_row=hidx + 1)
-    for key, j in found.items():
-        col = grid[:, j]
-        if key == "id":
-            log.ids = _grid_ids(col)
-            log.columns[key] = (np.where(log.ids.is_null().to_numpy(zero_copy_only=False), -1, 0), [])
-        else:
-            log.columns[key] = _factorize_objects(col)
-    return log
+    return _fill_columns(log, found, lambda j: grid[:, j], _grid_ids, _factorize_objects)
 
 
 def _grid_ids(col: np.ndarray) -> pa.Array:
