@@ -36,6 +36,7 @@ from .periods import PERIOD_NAME
 from .plan import Plan
 from .records import PROGRESS_TEXT
 from .render.xlsx_text import keep_as_text, text_value
+from .render.etree_lock import ETREE_LOCK
 from .render.zip_writer import normalized_zip
 
 HINT_TASK = "Nội dung nhiệm vụ (tham khảo)"
@@ -191,7 +192,8 @@ def _save(wb, plan: Plan, period: str, code: str) -> bytes:
     wb.properties.modified = stamp
     keep_as_text(wb)  # a task text "=HYPERLINK(...)" stays text (render/xlsx_text.py)
     buf = io.BytesIO()
-    wb.save(buf)
+    with ETREE_LOCK:  # see render/etree_lock.py
+        wb.save(buf)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 
     def fixed_modified(name: str, content: bytes) -> bytes:

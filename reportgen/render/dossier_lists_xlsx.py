@@ -34,6 +34,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..figures import DossierLists
+from .etree_lock import ETREE_LOCK
 from .zip_writer import normalized_zip
 
 SHEET_OVERDUE = "Hồ sơ quá hạn"
@@ -223,7 +224,8 @@ def _build(lists: DossierLists, stamp: dt.datetime, title: str) -> tuple[bytes, 
     wb.properties.created = stamp
     wb.properties.modified = stamp
     buf = io.BytesIO()
-    wb.save(buf)
+    with ETREE_LOCK:  # see render/etree_lock.py
+        wb.save(buf)
     return buf.getvalue(), sheets
 
 

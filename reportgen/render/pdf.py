@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..resources import TEMPLATES
 from ..compose.model import Document
 from . import fonts
+from .etree_lock import ETREE_LOCK
 
 
 TEMPLATE = "van-ban.html.j2"
@@ -154,18 +155,20 @@ def _check_fonts(document, family: str) -> None:
 def render_pdf(doc: Document, attachments: dict[str, bytes] | None = None, *,
                created: dt.datetime | None = None) -> bytes:
     """The document as PDF/A-3b bytes, with `attachments` (name -> bytes) embedded."""
-    import weasyprint
+    with ETREE_LOCK:  # WeasyPrint registers its XMP namespaces in ElementTree's global registry when imported
+        import weasyprint
 
     family = fonts.find_family()
     when = _created(created)
     html = render_html(doc, font_family=family, created=when)
     with _weasyprint_errors_only():
         rendered = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/").render()
-        pdf = rendered.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            attachments=_attachments(attachments, when),
-            finisher=_finisher(doc.meta.language, keep_dates=when is not None),
-        )
+        with ETREE_LOCK:  # and serialises that metadata against it
+            pdf = rendered.write_pdf(
+                pdf_variant=PDF_VARIANT,
+                attachments=_attachments(attachments, when),
+                finisher=_finisher(doc.meta.language, keep_dates=when is not None),
+            )
     _check_fonts(rendered, family)  # document.fonts is filled while drawing
     return pdf
 
