@@ -38,7 +38,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..render.dossier_lists_xlsx import chi_tiet_name, render_dossier_lists
+from ..render.dossier_lists_xlsx import chi_tiet_name, dossier_lists_writer
 from ..resources import TEMPLATES
 from ..areas import area_title
 from .. import vi_format
@@ -350,9 +350,11 @@ def review_charts(plan: Plan, figures) -> list:
 # ------------------------------------------------------------------ in the background
 
 
-def _workbook(report: PeriodReport) -> bytes:
+def _workbook_writer(report: PeriodReport):
+    """The chi-tiet workbook's frame made now, its rows by the function returned
+    (render/dossier_lists_xlsx.dossier_lists_writer)."""
     cur = report.figures.current
-    return render_dossier_lists(
+    return dossier_lists_writer(
         report.dossier_lists, as_of=cur.end,
         title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")
 
@@ -369,13 +371,16 @@ class ReviewFiles:
     second core); the charts are drawn in `files()` (matplotlib, like WeasyPrint,
     holds the lock: a thread would gain nothing). `files()` gives {review page
     name: bytes, chi-tiet name: bytes}, the bytes render_review and
-    render_dossier_lists give.
+    dossier_lists_writer give.
     """
 
     def __init__(self, plan: Plan, report: PeriodReport):
         self.plan, self.report = plan, report
         self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-chi-tiet")
-        self._workbook = self._threads.submit(_workbook, report) if report.dossier_lists is not None else None
+        # openpyxl's part here, before the PDF (both use ElementTree's registry:
+        # render/etree_lock.py); the rows and the zip in the thread beside it
+        self._workbook = (self._threads.submit(_workbook_writer(report))
+                          if report.dossier_lists is not None else None)
 
     def files(self) -> dict[str, bytes]:
         name, page = render_review(self.plan, self.report)
