@@ -96,18 +96,8 @@ def paragraph_text(p) -> str:
 
 
 def _cell_paragraphs(tc) -> list[str]:
-    out: list[str] = []
-    for child in tc:
-        if child.tag == _w("p"):
-            text = paragraph_text(child)
-            if text:
-                out.append(text)
-        elif child.tag == _w("tbl"):
-            for block in _table_blocks(child):
-                out.extend(block.paragraphs)
-        elif child.tag in _CONTAINERS:
-            out.extend(_cell_paragraphs(child))
-    return out
+    """Every paragraph of a table cell, nested tables included, in reading order."""
+    return [text for block in _body_blocks(tc) for text in block.paragraphs]
 
 
 def _row_cells(tr) -> list[list[str]]:
