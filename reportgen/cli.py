@@ -118,9 +118,10 @@ def _run(args) -> int:
     if args.command == "report":
         from .publish.review import summary_lines
 
-        with console.progress(pipeline.STAGES):
+        # the review's worker process first: forked before the display's thread starts
+        with pipeline.review_worker() as worker, console.progress(pipeline.STAGES):
             plan, report = pipeline.prepare_report(args.inputs, require_period(args.period), _year(args.year))
-            written = pipeline.write_report(args.outputs, plan, report)
+            written = pipeline.write_report(args.outputs, plan, report, worker)
         _print_written(written)
         console.print_lines(summary_lines(plan, report), title="Cần xem trước khi trình ký:")
         return 0

@@ -112,6 +112,19 @@ class Progress:
         if self._rich is not None:
             self._rich.start()
 
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """The display's refresh thread stopped meanwhile, then started again."""
+        if self._rich is None:
+            yield
+            return
+        self._rich.stop()
+        try:
+            yield
+        finally:
+            if self._rich is not None:
+                self._rich.start()
+
     def close(self) -> None:
         if self._rich is not None:
             self._rich.stop()
@@ -150,6 +163,19 @@ def progress(stage_names: Sequence[str], *, stream: IO | None = None, enabled: b
         display.finish()
     finally:
         _active.reset(token)
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """No display thread runs meanwhile (the progress display, if any, stops
+    refreshing): for forking a child process, which must not inherit a thread's
+    locks (publish/child_process.py)."""
+    active = _active.get()
+    if active is None:
+        yield
+        return
+    with active.paused():
+        yield
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal, Optional
+from typing import TYPE_CHECKING, Callable, Literal, Optional
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -222,6 +222,25 @@ class DossierLists:
     withdrawn: "Optional[pd.DataFrame]" = None
 
 
+class DeferredLists:
+    """The dossier lists of the current window, made by `make()` when first asked
+    for. A million-dossier log lists hundreds of thousands of dossiers, and only
+    the chi-tiet workbook reads them, so aggregation hands over the way to make
+    them; the review makes them beside the report's PDF (publish/review.py).
+    `with_withdrawn`: whether the lists will hold the withdrawn dossiers (some
+    log has a status column), known without making them."""
+
+    def __init__(self, make: Callable[[], DossierLists], *, with_withdrawn: bool):
+        self._make = make
+        self._lists: Optional[DossierLists] = None
+        self.with_withdrawn = with_withdrawn
+
+    def get(self) -> DossierLists:
+        if self._lists is None:
+            self._lists = self._make()
+        return self._lists
+
+
 @dataclass(frozen=True)
 class PeriodReport:
     """What aggregation hands to compose and review: the figures, the submissions
@@ -235,5 +254,11 @@ class PeriodReport:
     inputs: dict = field(default_factory=dict)
     # how each dossier log of this year was read (records.LogReading), for the review
     log_readings: list = field(default_factory=list)
-    # the dossiers behind the current period's bad figures (the chi-tiet workbook)
-    dossier_lists: Optional[DossierLists] = None
+    # the dossiers behind the current period's bad figures (the chi-tiet workbook),
+    # made when first asked for: see DeferredLists
+    deferred_lists: Optional["DeferredLists"] = None
+
+    @property
+    def dossier_lists(self) -> Optional[DossierLists]:
+        """The lists (made now if they were not yet), or None without them."""
+        return None if self.deferred_lists is None else self.deferred_lists.get()

@@ -88,9 +88,6 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
     """Intake and aggregation for one period: (plan, PeriodReport)."""
     from .aggregate import build_period
     from .intake import read_inputs
-    from .render.charts import preload
-
-    preload()  # the review's charts: matplotlib is imported while the logs are read
 
     year, folder = year_folder(inputs, year)
     plan = load_year_plan(folder, year)
@@ -105,39 +102,61 @@ def prepare_report(inputs: Path, period: str, year: int | None = None):
     return plan, report
 
 
-def render_report_files(plan: Plan, report, issue: Issue | None = None) -> dict[str, bytes]:
-    """Every file of a report run, in memory: nothing is written here."""
+def review_worker():
+    """The review's worker process (publish.child_process.Worker), forked now,
+    before the heavy imports: it imports matplotlib while the logs are read, then
+    draws the review's charts beside the PDF. A context manager that gives None
+    where forking is unsafe or useless: `with review_worker() as worker:`, so
+    that it never outlives the run."""
+    from .publish.child_process import Worker
+
+    worker = Worker.start(_prepare_worker)
+    return worker if worker is not None else contextlib.nullcontext()
+
+
+def _prepare_worker() -> None:
+    from .publish.review import prepare_worker
+
+    prepare_worker()
+
+
+def render_report_files(plan: Plan, report, issue: Issue | None = None, worker=None) -> dict[str, bytes]:
+    """Every file of a report run, in memory: nothing is written here. `worker`:
+    review_worker()'s process, to draw the charts."""
     from .compose.report import compose_report
     from .publish.draft_record import build_record, record_name
     from .publish.review import ReviewFiles
     from .render.docx import render_docx
     from .render.pdf import render_pdf
 
-    with console.stage(STAGES[2]), ReviewFiles(plan, report) as review:  # its charts and workbook run beside
-        doc = compose_report(plan, report, issue)
-        figures_json = report.figures.to_json().encode("utf-8")
-        name = report_name(plan.year, report.figures.current.period)
-        files = {
-            f"{name}.docx": render_docx(doc),
-            f"{name}.pdf": render_pdf(doc, {"figures.json": figures_json}),
-            "figures.json": figures_json,
-        }
-        files.update(review.files())  # the review page and the chi-tiet workbook
+    with console.stage(STAGES[2]):
+        with console.paused():  # the review forks its child process: no display thread then
+            review = ReviewFiles(plan, report, worker)  # its charts and workbook are made beside the documents
+        with review:
+            doc = compose_report(plan, report, issue)
+            figures_json = report.figures.to_json().encode("utf-8")
+            name = report_name(plan.year, report.figures.current.period)
+            files = {
+                f"{name}.docx": render_docx(doc),
+                f"{name}.pdf": render_pdf(doc, {"figures.json": figures_json}),
+                "figures.json": figures_json,
+            }
+            files.update(review.files())  # the review page and the chi-tiet workbook
         if issue is None:  # a draft: its record, to recognise it when it comes back edited
             files[record_name(plan.year, report.figures.current.period)] = build_record(
                 files[f"{name}.docx"], figures_json, report.inputs, plan.year, report.figures.current.period)
     return files
 
 
-def write_report(outputs: Path, plan: Plan, report) -> list[Path]:
+def write_report(outputs: Path, plan: Plan, report, worker=None) -> list[Path]:
     """Render the draft report of a prepared period and publish it under
-    OUTPUTS/<year>/<period>/."""
+    OUTPUTS/<year>/<period>/ (`worker`: see render_report_files)."""
     import sys
 
     from .publish.files import publish
     from .publish.issue import edited_draft_copy
 
-    files = render_report_files(plan, report)
+    files = render_report_files(plan, report, worker=worker)
     folder = Path(outputs) / str(plan.year) / report.figures.current.period
     with console.stage(STAGES[3]):
         kept = edited_draft_copy(folder, plan.year, report.figures.current.period)
@@ -150,8 +169,9 @@ def write_report(outputs: Path, plan: Plan, report) -> list[Path]:
 
 def run_report(inputs: Path, outputs: Path, period: str, year: int | None = None) -> list[Path]:
     """`make report`: the draft report of a period under OUTPUTS/<year>/<period>/."""
-    plan, report = prepare_report(inputs, period, year)
-    return write_report(outputs, plan, report)
+    with review_worker() as worker:
+        plan, report = prepare_report(inputs, period, year)
+        return write_report(outputs, plan, report, worker)
 
 
 def fresh_report(inputs: Path, period: str, year: int | None = None):

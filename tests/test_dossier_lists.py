@@ -230,6 +230,24 @@ def test_workbook_sheets_hold_exactly_the_lists():
     assert [r[0] for r in gone[1:]] == ["a4", "w1"]
 
 
+def test_workbook_rows_written_piece_by_piece_are_the_same(monkeypatch):
+    """A long list is made and compressed ROWS_PER_PIECE rows at a time: pieces of
+    one row give the same cells, in order, with their row numbers."""
+    import reportgen.render.dossier_lists_xlsx as xlsx
+
+    df = with_withdrawn()
+    df["procedure"] = pd.Series([" lề trái", "a & b", "x"] * (len(df) // 3) + ["y"] * (len(df) % 3), dtype="string")
+    lists = dossier_lists(df, prepare_dossiers(df, ["A", "B", "C"]), START, END)
+    whole = workbook(render_dossier_lists(lists, as_of=END, title="t"))
+    monkeypatch.setattr(xlsx, "ROWS_PER_PIECE", 1)
+    pieces = workbook(render_dossier_lists(lists, as_of=END, title="t"))
+    for name in whole.sheetnames:
+        rows = list(pieces[name].iter_rows(values_only=True))
+        assert rows == list(whole[name].iter_rows(values_only=True))
+        assert len(rows) > 2
+        assert [row[0].row for row in pieces[name].iter_rows(min_row=2)] == list(range(2, len(rows) + 1))
+
+
 def test_workbook_layout_dates_filter_frozen_header_widths():
     df = frame(ROWS)
     df["procedure"] = pd.Series(["Cấp giấy phép xây dựng công trình có quy mô lớn"] * len(df), dtype="string")

@@ -91,7 +91,7 @@ def test_a_failing_renderer_leaves_the_previous_report_intact(tmp_path, monkeypa
     assert {p.name for p in written} == {"BC-CCHC-2024-6m.docx", "BC-CCHC-2024-6m.pdf", "figures.json", "BC-CCHC-2024-6m-kiem-tra.html"}
     before = tree_snapshot(outputs)
 
-    def render_killed(plan, report, issue=None):
+    def render_killed(plan, report, issue=None, worker=None):
         raise KeyboardInterrupt  # the clerk pressed Ctrl-C during the PDF
 
     monkeypatch.setattr(pipeline, "render_report_files", render_killed)

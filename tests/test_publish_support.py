@@ -103,7 +103,7 @@ def hand_built_report(plan=None, *, period="6m", with_history=True) -> tuple:
     return plan, report
 
 
-def fake_render(plan, report, issue=None) -> dict[str, bytes]:
+def fake_render(plan, report, issue=None, worker=None) -> dict[str, bytes]:
     """What pipeline.render_report_files returns, with the issue in the bytes."""
     name = f"BC-CCHC-{report.figures.current.year}-{report.figures.current.period}"
     stamp = f"{issue.number}|{issue.date.isoformat()}" if issue else "draft"

@@ -150,8 +150,8 @@ def test_same_bytes_in_another_process(sample, sample_report_6m):
 
 
 def test_review_files_in_a_run_are_the_page_and_workbook(sample):
-    """ReviewFiles (workbook written in a thread beside the PDF) gives the bytes of
-    render_review and render_dossier_lists."""
+    """ReviewFiles (charts and workbook made in a child beside the PDF) gives the
+    bytes of render_review and render_dossier_lists."""
     from reportgen.render.dossier_lists_xlsx import render_dossier_lists
 
     plan, report = sample

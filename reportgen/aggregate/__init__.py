@@ -13,10 +13,11 @@ The window of a period is always plan.periods[period], never a date in code.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from ..diagnostics import Location, Problem
-from ..figures import Figures, IndicatorResult, PeriodFigures, PeriodReport
+from ..figures import DeferredLists, Figures, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import previous_period
 from ..plan import Plan
 from ..records import Intake, Submission
@@ -135,7 +136,9 @@ def build_period(plan: Plan, intake: Intake, period: str, *, last_year: tuple[Pl
         warnings=list(intake.warnings) + warnings,
         inputs=_input_hashes(plan, intake, last_year),
         log_readings=list(intake.log_readings),
-        dossier_lists=dossier_lists(intake.dossiers, dossiers, current.start, current.end),
+        deferred_lists=DeferredLists(
+            functools.partial(dossier_lists, intake.dossiers, dossiers, current.start, current.end),
+            with_withdrawn="withdrawn" in intake.dossiers.columns),
     )
 
 

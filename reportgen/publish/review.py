@@ -9,7 +9,8 @@ lines. Both read one `Review`, built by `build_review`.
 The page also shows the period in four charts (render/charts.py, inline SVG) and
 the overdue dossiers per department, most first, linking the chi-tiet workbook
 (render/dossier_lists_xlsx.py) that lists them. `ReviewFiles` gives the page and
-the workbook, the workbook written in a thread beside the report's PDF.
+the workbook, their charts and workbook made in a child process beside the
+report's PDF.
 
 What is flagged as odd ("cần xem lại"), compared with the previous period and
 with the same period of last year when those figures exist:
@@ -31,7 +32,6 @@ with the same period of last year when those figures exist:
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -47,6 +47,7 @@ from ..compose.sentences import value_text as _shown_value
 from ..figures import STATUS_TEXT, IndicatorResult, PeriodFigures, PeriodReport
 from ..periods import PERIOD_NAME, report_name, subject_phrase
 from ..plan import Plan
+from .child_process import ChildJob, Worker
 from .review_logs import build_log_review
 
 
@@ -154,22 +155,23 @@ def build_review(plan: Plan, report: PeriodReport) -> Review:
         elif ind.status == "khong_co_so_lieu" or (ind.value is None and ind.status == "khong_co_chi_tieu"):
             review.no_data.append(Row([ind.code, ind.name, target]))
     review.odd = odd_figures(plan, report)
-    if report.dossier_lists is not None:
+    if report.deferred_lists is not None:
         review.chi_tiet = chi_tiet_name(report_name(cur.year, cur.period))
-        review.overdue, review.overdue_total = overdue_by_department(plan, report.dossier_lists)
-        review.has_withdrawn = report.dossier_lists.withdrawn is not None
+        review.has_withdrawn = report.deferred_lists.with_withdrawn
+        review.overdue, review.overdue_total = overdue_by_department(plan, cur, review.has_withdrawn)
     return review
 
 
-def overdue_by_department(plan: Plan, lists) -> tuple[list[Row], Row]:
+def overdue_by_department(plan: Plan, cur: PeriodFigures, with_withdrawn: bool) -> tuple[list[Row], Row]:
     """Per department with any listed dossier: [name, code, pending overdue, resolved
     late(, withdrawn)], the most overdue dossiers (pending + late) first, then plan
-    order; and the total row. The counts are the rows of the chi-tiet sheets."""
-    def counts(frame) -> dict[str, int]:
-        return {} if frame is None else frame["department"].value_counts().to_dict()
-
-    overdue, late = counts(lists.pending_overdue), counts(lists.late)
-    withdrawn = counts(lists.withdrawn) if lists.withdrawn is not None else None
+    order; and the total row. The counts are the figures of each department, which
+    are the rows of the chi-tiet sheets (the lists are chosen with the figures'
+    own masks: tests/test_dossier_lists.py holds them to it)."""
+    by_department = cur.tthc_by_department
+    overdue = {c: s.pending_overdue for c, s in by_department.items() if s.pending_overdue}
+    late = {c: s.late for c, s in by_department.items() if s.late}
+    withdrawn = {c: s.withdrawn for c, s in by_department.items() if s.withdrawn} if with_withdrawn else None
     names = {d.code: d.name for d in plan.departments}
     order = {code: i for i, code in enumerate(plan.department_codes)}
     codes = set(overdue) | set(late) | set(withdrawn or ())
@@ -183,8 +185,8 @@ def overdue_by_department(plan: Plan, lists) -> tuple[list[Row], Row]:
 
     rows = [row(names.get(c, c), c, overdue.get(c, 0), late.get(c, 0),
                 (withdrawn or {}).get(c, 0), flag=overdue.get(c, 0) + late.get(c, 0) > 0) for c in codes]
-    total = row("Tổng cộng", "", len(lists.pending_overdue), len(lists.late),
-                len(lists.withdrawn) if lists.withdrawn is not None else None, flag=False)
+    total = row("Tổng cộng", "", cur.tthc.pending_overdue, cur.tthc.late,
+                cur.tthc.withdrawn if withdrawn is not None else None, flag=False)
     return rows, total
 
 
@@ -347,51 +349,89 @@ def review_charts(plan: Plan, figures) -> list:
     return draw(plan, figures)
 
 
-# ------------------------------------------------------------------ in the background
+# ------------------------------------------------------------------ beside the documents
+
+CHILD_TIMEOUT = 600  # seconds the child may still need once the documents are done
 
 
-def _workbook_writer(report: PeriodReport):
-    """The chi-tiet workbook's frame made now, its rows by the function returned
-    (render/dossier_lists_xlsx.dossier_lists_writer)."""
+def _workbook(report: PeriodReport) -> bytes | None:
+    """The chi-tiet workbook (render/dossier_lists_xlsx), None without lists."""
+    lists = report.dossier_lists  # made now, when they were not yet
+    if lists is None:
+        return None
     cur = report.figures.current
     return dossier_lists_writer(
-        report.dossier_lists, as_of=cur.end,
-        title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")
+        lists, as_of=cur.end,
+        title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")()
+
+
+def _review_parts(plan: Plan, report: PeriodReport, charts: bool = True) -> tuple[list | None, bytes | None]:
+    """The slow parts of the review: its charts (unless `charts` is False) and the
+    chi-tiet workbook (the dossier lists made on the way)."""
+    return (review_charts(plan, report.figures) if charts else None), _workbook(report)
+
+
+def prepare_worker() -> None:
+    """What the review's worker process does before its job (the charts): the
+    imports and the first use of matplotlib and its fonts."""
+    from ..render.charts import warm_up
+
+    warm_up()
+
+
+def draw_charts(plan: Plan, figures) -> list:
+    """The worker's job: the four charts (render.charts.review_charts)."""
+    return review_charts(plan, figures)
 
 
 class ReviewFiles:
     """The review's files, started before the report's documents are rendered:
 
-        with ReviewFiles(plan, report) as review:
+        with ReviewFiles(plan, report, worker) as review:
             ... render the .docx and the PDF ...
             files.update(review.files())
 
-    The chi-tiet workbook is written in a thread meanwhile (Arrow and zlib do
-    the work and release the interpreter's lock, so it runs beside the PDF on a
-    second core); the charts are drawn in `files()` (matplotlib, like WeasyPrint,
-    holds the lock: a thread would gain nothing). `files()` gives {review page
-    name: bytes, chi-tiet name: bytes}, the bytes render_review and
-    dossier_lists_writer give.
+    The slow parts (the four charts; the dossier lists and their chi-tiet
+    workbook: matplotlib, pandas and openpyxl, Python that holds the
+    interpreter's lock like WeasyPrint) are made on a second core while this
+    process renders the documents (publish/child_process.py): the lists and the
+    workbook in a child forked here (the dossier frame is in memory); the charts
+    by `worker`, a process forked at the start of the run that has imported
+    matplotlib meanwhile (pipeline.review_worker; prepare_worker), or else by
+    that child too. Where forking is unsafe or useless (one core, no fork, other
+    threads running, as in the collection page's server), or when a child
+    fails, the work is done here in `files()`: the same bytes either way.
+    `files()` gives {review page name: bytes, chi-tiet name: bytes}.
     """
 
-    def __init__(self, plan: Plan, report: PeriodReport):
+    def __init__(self, plan: Plan, report: PeriodReport, worker: Worker | None = None, *, in_child: bool = True):
         self.plan, self.report = plan, report
-        self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-chi-tiet")
-        # openpyxl's part here, before the PDF (both use ElementTree's registry:
-        # render/etree_lock.py); the rows and the zip in the thread beside it
-        self._workbook = (self._threads.submit(_workbook_writer(report))
-                          if report.dossier_lists is not None else None)
+        with_charts = worker is None
+        self._job = ChildJob.start(lambda: _review_parts(plan, report, with_charts)) if in_child else None
+        # after the fork (a child must not inherit a half-sent pipe); a refused job: drawn in files()
+        self._worker = worker if worker is not None and worker.submit(draw_charts, plan, report.figures) else None
 
     def files(self) -> dict[str, bytes]:
-        name, page = render_review(self.plan, self.report)
+        charts = self._worker.result(CHILD_TIMEOUT) if self._worker is not None else None
+        parts = self._job.result(CHILD_TIMEOUT) if self._job is not None else None
+        self._worker = self._job = None
+        if parts is None:
+            parts = _review_parts(self.plan, self.report, charts is None)
+        if charts is None:
+            charts = parts[0] if parts[0] is not None else review_charts(self.plan, self.report.figures)
+        workbook = parts[1]
+        name, page = render_review(self.plan, self.report, charts=charts)
         out = {name: page}
-        if self._workbook is not None:
+        if workbook is not None:
             cur = self.report.figures.current
-            out[chi_tiet_name(report_name(cur.year, cur.period))] = self._workbook.result()
+            out[chi_tiet_name(report_name(cur.year, cur.period))] = workbook
         return out
 
     def close(self) -> None:
-        self._threads.shutdown(wait=True, cancel_futures=True)
+        for helper in (self._worker, self._job):
+            if helper is not None:
+                helper.close()
+        self._worker = self._job = None
 
     def __enter__(self) -> "ReviewFiles":
         return self

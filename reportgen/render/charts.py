@@ -32,7 +32,6 @@ import io
 import logging
 import re
 import textwrap
-import threading
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -365,33 +364,24 @@ def chart_comparison(figures: Figures) -> tuple:
     return fig, title, " ".join(notes)
 
 
-# ------------------------------------------------------------------ matplotlib, early
-
-_PRELOAD: threading.Thread | None = None
+# ------------------------------------------------------------------ ahead of time
 
 
-def _import_matplotlib() -> None:
-    import matplotlib.backends.backend_svg  # noqa: F401
-    import matplotlib.figure  # noqa: F401
-    from matplotlib import font_manager
+def warm_up() -> None:
+    """Import matplotlib and draw a small chart once (the font list, the font
+    files, the SVG writer), so that review_charts starts at once: the review's
+    worker process does it while the run reads the dossier logs."""
+    import matplotlib
 
-    font_manager.fontManager  # noqa: B018  (the font list is read on first use)
-
-
-def preload() -> None:
-    """Import matplotlib in a background thread, while the run reads the dossier
-    logs (mostly Arrow and numpy, which release the interpreter's lock): the charts
-    then start at once (review_charts waits for the import to finish)."""
-    global _PRELOAD
-    if _PRELOAD is None:
-        _PRELOAD = threading.Thread(target=_import_matplotlib, name="reportgen-matplotlib", daemon=True)
-        _PRELOAD.start()
-
-
-def wait_preloaded() -> None:
-    """Wait until the background import has finished."""
-    if _PRELOAD is not None:
-        _PRELOAD.join()
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    with matplotlib.rc_context(RC), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig = _figure(1.5)
+        ax = fig.add_subplot()
+        ax.bar([0, 1], [1, 2], hatch="//")
+        ax.set_title("Tỷ lệ hồ sơ", fontweight="bold")
+        ax.yaxis.set_major_formatter(_percent_formatter())
+        _svg(fig, 0, "")
 
 
 # ------------------------------------------------------------------ all four
@@ -403,7 +393,6 @@ def review_charts(plan: Plan, figures: Figures) -> list[Chart]:
     cur = figures.current
     if not cur.tthc_by_month.overall:
         return []
-    wait_preloaded()
     import matplotlib
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # "Times New Roman not found"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,7 @@ HEADERS = {
 TEXT = ("id", "department", "procedure")
 DATES = ("received", "due", "returned")
 DATE_FORMAT = "dd/mm/yyyy"
+ROWS_PER_PIECE = 16_384  # rows of a sheet made and compressed at a time
 MAX_WIDTH = 80  # characters; a longer Thủ tục wraps when the clerk widens the row
 _EXCEL_EPOCH_DAYS = 25569  # Excel's serial number of 1970-01-01
 _BOLD = Font(bold=True)
@@ -151,16 +152,20 @@ def _cells(frame: pd.DataFrame, texts: dict[str, pa.Array], columns: tuple[str, 
 
 
 def _rows_xml(frame: pd.DataFrame, texts: dict[str, pa.Array], columns: tuple[str, ...],
-              styles: list[str]) -> memoryview:
+              styles: list[str]) -> Iterator[memoryview]:
     """`<row>` elements for every dossier of the list, rows 2.. (row 1: header),
-    as one UTF-8 buffer (a view of Arrow's memory, not copied)."""
+    ROWS_PER_PIECE rows at a time, each piece one UTF-8 buffer (a view of Arrow's
+    memory, not copied): the memory of a piece is used again for the next, so a
+    list of hundreds of thousands of dossiers never sits in memory as XML."""
     n = len(frame)
-    if n == 0:
-        return memoryview(b"")
-    numbers = pa.array(np.arange(2, n + 2), type=pa.int64()).cast(pa.large_string())
-    rows = _join('<row r="', numbers, '">', *_cells(frame, texts, columns, styles), "</row>")
-    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset: rows.offset + n + 1]
-    return memoryview(rows.buffers()[2])[offsets[0]: offsets[-1]]
+    for start in range(0, n, ROWS_PER_PIECE):
+        stop = min(start + ROWS_PER_PIECE, n)
+        piece = frame.iloc[start:stop]
+        piece_texts = {key: arr.slice(start, stop - start) for key, arr in texts.items()}
+        numbers = pa.array(np.arange(start + 2, stop + 2), type=pa.int64()).cast(pa.large_string())
+        rows = _join('<row r="', numbers, '">', *_cells(piece, piece_texts, columns, styles), "</row>")
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset: rows.offset + len(rows) + 1]
+        yield memoryview(rows.buffers()[2])[offsets[0]: offsets[-1]]
 
 
 def _widths(frame: pd.DataFrame, texts: dict[str, pa.Array], columns: tuple[str, ...]) -> list[float]:
@@ -235,16 +240,17 @@ _STYLE = re.compile(rb'<c [^>]*?s="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
-def _sheet_parts(xml: bytes, frame: pd.DataFrame, texts: dict, columns: tuple[str, ...]) -> tuple[bytes, memoryview, bytes]:
-    """The sheet's XML with the model row replaced by the list's rows, as (before,
-    rows, after)."""
+def _sheet_parts(xml: bytes, frame: pd.DataFrame, texts: dict, columns: tuple[str, ...]) -> Iterator[bytes]:
+    """The sheet's XML with the model row replaced by the list's rows, in pieces."""
     last = get_column_letter(len(columns))
     xml = _DIMENSION.sub(f'<dimension ref="A1:{last}{len(frame) + 1}"/>'.encode(), xml, count=1)
     model = _MODEL_ROW.search(xml)
     styles = [s.decode() for s in _STYLE.findall(model.group(1))]
     if len(styles) != len(columns):
         raise RuntimeError("chi-tiet: unexpected model row written by openpyxl")
-    return xml[:model.start()], _rows_xml(frame, texts, columns, styles), xml[model.end():]
+    yield xml[:model.start()]
+    yield from _rows_xml(frame, texts, columns, styles)
+    yield xml[model.end():]
 
 
 def _core_dates(xml: bytes, stamp: dt.datetime) -> bytes:
@@ -269,9 +275,9 @@ def dossier_lists_writer(lists: DossierLists, *, as_of: dt.date, title: str) -> 
     data, sheets = _build(lists, stamp, title)
     sheet_files = {f"xl/worksheets/sheet{i}.xml": sheet for i, sheet in enumerate(sheets, start=1)}
 
-    def rewrite(name: str, content: bytes) -> bytes:
+    def rewrite(name: str, content: bytes) -> bytes | Iterator[bytes]:
         if name in sheet_files:
-            return b"".join(_sheet_parts(content, *sheet_files[name]))
+            return _sheet_parts(content, *sheet_files[name])  # written piece by piece
         if name == "docProps/core.xml":
             return _core_dates(content, stamp)
         return content
