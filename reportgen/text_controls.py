@@ -11,11 +11,16 @@
   a bare CR that rewrites the line...): `visible` shows them as `\\x1b`, `\\u202e`
   (four or six plain characters) so nothing from a file reaches the clerk's
   terminal raw. The console applies it to everything printed from a message.
+- File names are the clerk's to find in a folder, so they are never changed:
+  `file_name` shows a path's last part with its control characters written out
+  (a name holding U+202E is shown with `\\u202e`, not reversed), for the review
+  page and its console summary.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
@@ -43,3 +48,10 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     if keep_newlines:
         return "\n".join(_INVISIBLE.sub(_escape, line) for line in str(text).split("\n"))
     return _INVISIBLE.sub(_escape, str(text))
+
+
+def file_name(path) -> str:
+    """The last part of `path` as shown to the clerk: every control character
+    written out (`visible`), so a bidi control in a file's name neither reorders
+    the words around it nor hides from the clerk looking for the file."""
+    return visible(PurePath(str(path)).name)

@@ -137,3 +137,26 @@ def test_escape_sequences_in_a_bad_value_are_shown_not_sent_to_the_terminal(tmp_
     assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr and RLO not in proc.stderr
     assert "\\x1b[2J\\x1b[31mVP\\x07" in proc.stderr
     assert "Tệp «hoso.csv»" in proc.stderr
+
+
+def test_a_bidi_control_in_a_file_name_is_shown_written_out_on_the_review_page(tmp_path):
+    """A file name is the clerk's to find: never reordered on the page by the
+    U+202E it holds, nor silently cleaned; shown as \\u202e."""
+    year = make_inputs(tmp_path)
+    submission(year / "submissions" / f"VP-{RLO}xslx.exe.xlsx")
+    write_csv(year / "tthc" / f"ho-so-{RLO}vsc.csv", [log_row(1)])
+    proc = run_cli("report", "--period", "6m", "--inputs", str(tmp_path / "inputs"), "--outputs", str(tmp_path / "o"))
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "o" / "2024" / "6m" / "BC-CCHC-2024-6m-kiem-tra.html").read_text(encoding="utf-8")
+    assert RLO not in html
+    assert "VP-\\u202exslx.exe.xlsx" in html
+    assert "ho-so-\\u202evsc.csv" in html
+    assert RLO not in proc.stdout + proc.stderr
+
+
+def test_an_uploaded_file_name_is_shown_with_its_controls_written_out():
+    from reportgen.web.uploads import display_name
+
+    assert display_name(f"C:\\Users\\vp\\bao-cao-{RLO}xslx.exe") == "bao-cao-\\u202exslx.exe"
+    assert display_name("a\0b\x1b[31m.xlsx") == "a\\x00b\\x1b[31m.xlsx"
+    assert display_name("Báo cáo 6 tháng.xlsx") == "Báo cáo 6 tháng.xlsx"

@@ -34,12 +34,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..render.dossier_lists_xlsx import chi_tiet_name, dossier_lists_writer
 from ..resources import TEMPLATES
+from ..text_controls import file_name
 from ..areas import area_title
 from .. import vi_format
 from ..compose.sentences import ratio_text, target_text
@@ -127,7 +127,7 @@ def build_review(plan: Plan, report: PeriodReport) -> Review:
     for sub in report.submissions:  # the ones that count, in the plan's order
         note = f"Muộn {_days_late(sub.sent_on, cur.due_before)} ngày" if sub.department in late else ""
         review.submitted.append(Row(
-            [sub.department, names.get(sub.department, sub.department), d(sub.sent_on), Path(sub.file).name, note],
+            [sub.department, names.get(sub.department, sub.department), d(sub.sent_on), file_name(sub.file), note],
             flag=sub.department in late,
         ))
     review.missing = [Row([code, names.get(code, code)], flag=True) for code in subs.missing]
@@ -136,13 +136,13 @@ def build_review(plan: Plan, report: PeriodReport) -> Review:
         for s in subs.late
     ]
     review.superseded = [
-        Row([s.department, Path(s.file).name, d(s.sent_on), Path(s.replaced_by).name, d(s.replaced_sent_on)])
+        Row([s.department, file_name(s.file), d(s.sent_on), file_name(s.replaced_by), d(s.replaced_sent_on)])
         for s in subs.superseded
     ]
     # Warnings about files left out or replaced are shown in their own tables.
     reasons = {p.where.file: p.message for p in report.warnings if p.code == "other_period"}
     review.other_period = [
-        Row([Path(f).name, _capital(reasons.get(f, "báo cáo của kỳ khác"))]) for f in subs.other_period
+        Row([file_name(f), _capital(reasons.get(f, "báo cáo của kỳ khác"))]) for f in subs.other_period
     ]
     review.warnings = [p.format_vi() for p in report.warnings if p.code not in SHOWN_ELSEWHERE]
     for ind in cur.indicators.values():
@@ -303,7 +303,7 @@ def odd_figures(plan: Plan, report: PeriodReport) -> list[str]:
             out.append(
                 f"{who} chủ trì nhiệm vụ của kế hoạch nhưng không báo cáo kết quả nào ở "
                 f"{'lĩnh vực' if len(silent) == 1 else 'các lĩnh vực'}: {areas} "
-                f"(trang «Kết quả», tệp «{Path(sub.file).name}»)."
+                f"(trang «Kết quả», tệp «{file_name(sub.file)}»)."
             )
         if sub.sent_on < cur.end:
             out.append(

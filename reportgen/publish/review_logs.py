@@ -11,11 +11,11 @@ and the figures; nothing is recomputed here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .. import vi_format
 from ..figures import PeriodReport
 from ..plan import Plan
+from ..text_controls import file_name
 
 PARTIAL = "kiem-tra-logs.html.j2"
 
@@ -54,7 +54,7 @@ def build_log_review(plan: Plan, report: PeriodReport) -> LogReview:
     for r in readings:
         where = (f"trang «{r.sheet}», " if r.sheet else "") + f"dòng tiêu đề {r.header_row}"
         review.files.append(LogFile(
-            name=Path(r.file).name, kind=r.kind, where=where, rows=vi_format.number(r.rows),
+            name=file_name(r.file), kind=r.kind, where=where, rows=vi_format.number(r.rows),
             columns=[(name, header, _differs(name, header)) for name, header in r.columns],
             spellings=list(r.spellings),
             statuses=[(text, kind, vi_format.number(n)) for text, kind, n in r.statuses],

@@ -27,6 +27,7 @@ from ..intake.values import header_key
 from ..periods import PERIOD_NAME
 from ..plan import Plan
 from ..records import Submission
+from ..text_controls import visible
 from .register import OFFICE, Link, Register
 from .status import Inputs
 from .store import SUBMISSIONS, TTHC, store, stored_name
@@ -56,7 +57,7 @@ class Outcome:
 def display_name(filename: str | None) -> str:
     """The base name of what the browser sent (never used as a path)."""
     name = PureWindowsPath(PurePosixPath(filename or "").name).name.strip()
-    return name.replace("\0", "")[:200] or "(không có tên)"
+    return visible(name)[:200] or "(không có tên)"  # a bidi or control character written out
 
 
 def _suffix(name: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from pathlib import Path
 
 from flask import Flask, Response, current_app, g, render_template, request, send_file
 from itsdangerous import BadData
@@ -20,6 +19,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from ..diagnostics import ReportgenError
 from ..forms import build_form
 from ..periods import PERIOD_NAME, PERIODS, report_name
+from ..text_controls import file_name
 from .register import OFFICE, Link
 from .tokens import TOKEN_RE
 from .uploads import MAX_BYTES, MAX_MB, Outcome, check_and_store, refuse_size
@@ -106,7 +106,7 @@ def _uploads_by_path(year: int) -> dict:
 def _file_row(read, uploads, counted_rel=None) -> dict:
     upload = uploads.get(read.rel)
     return {
-        "name": upload.original_name if upload else Path(read.rel).name,
+        "name": upload.original_name if upload else file_name(read.rel),
         "via": "gửi qua trang" if upload else "Văn phòng chép vào thư mục",
         "sent_on": _vi_date(read.submission.sent_on) if read.submission else "",
         # a file copied by hand has no time of receipt: its last-written time, said as such
