@@ -130,3 +130,25 @@ def test_a_worker_without_a_job_ends_with_the_run():
     assert not worker._process.is_alive()
     assert worker.result(1) is None
     assert multiprocessing.active_children() == []
+
+
+def test_the_display_thread_stops_around_the_fork(monkeypatch):
+    """On a terminal the progress display refreshes from a thread of its own; the
+    report pauses it to fork the review's child (pipeline.render_report_files)."""
+    from reportgen import console
+
+    monkeypatch.delenv("REPORTGEN_QUIET", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    master, slave = os.openpty()
+    try:
+        with open(slave, "w", encoding="utf-8", closefd=False) as stream, console.progress(["a"], stream=stream):
+            assert threading.active_count() > 1  # the display's refresh thread
+            assert ChildJob.start(lambda: 1) is None
+            with console.paused():
+                assert threading.active_count() == 1
+                job = ChildJob.start(lambda: 2)
+            assert threading.active_count() > 1
+            assert job is not None and job.result(60) == 2
+    finally:
+        os.close(master)
+        os.close(slave)
