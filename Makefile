@@ -22,6 +22,7 @@ RENEW   ?=
 DRAFT   ?=
 ALLOW_CHANGED_INPUTS ?=
 REPAIR  ?=
+TRUST   ?=
 SIGNER_CERT ?=
 AGENCY_CERT ?=
 
@@ -29,6 +30,7 @@ YEAR_ARG = $(if $(strip $(YEAR)),--year "$(YEAR)")
 DRAFT_ARG = $(if $(strip $(DRAFT)),--draft "$(DRAFT)")
 ALLOW_ARG = $(if $(filter 1 yes true,$(ALLOW_CHANGED_INPUTS)),--allow-changed-inputs)
 REPAIR_ARG = $(if $(filter 1 yes true,$(REPAIR)),--repair)
+TRUST_ARG = $(if $(strip $(TRUST)),--trust "$(TRUST)")
 # certificates only: passwords and PINs come from SIGNER_PASSWORD / AGENCY_PASSWORD or a prompt
 SIGN_ARGS = $(if $(strip $(SIGNER_CERT)),--signer-cert "$(SIGNER_CERT)") $(if $(strip $(AGENCY_CERT)),--agency-cert "$(AGENCY_CERT)")
 RG       = $(BIN)/reportgen
@@ -39,7 +41,7 @@ help:
 	@echo "make report PERIOD=6m [YEAR=2024] [INPUTS=inputs] [OUTPUTS=outputs]"
 	@echo "make forms PERIOD=q3 | make archive PERIOD=6m NUMBER=45 DATE=2024-06-12 | make plan YEAR=2024"
 	@echo "make serve [HOST=0.0.0.0] [PORT=8000] | make links [BASE_URL=http://192.168.1.10:8000] [RENEW=QLDT]"
-	@echo "make check PERIOD=6m [DRAFT=du-thao.docx] | make verify-archive [REPAIR=1]"
+	@echo "make check PERIOD=6m [DRAFT=du-thao.docx] | make verify-archive [REPAIR=1] [TRUST=goc.pem]"
 	@echo "make archive ... [DRAFT=du-thao.docx] [ALLOW_CHANGED_INPUTS=1]"
 	@echo "make test | make bench"
 
@@ -86,7 +88,7 @@ check: $(STAMP) $(FONTS) office
 	@$(RG) check --period "$(PERIOD)" $(YEAR_ARG) $(DRAFT_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"
 
 verify-archive: $(STAMP)
-	@$(RG) verify-archive $(REPAIR_ARG) --outputs "$(OUTPUTS)"
+	@$(RG) verify-archive $(REPAIR_ARG) $(TRUST_ARG) --outputs "$(OUTPUTS)"
 
 plan: $(STAMP) $(FONTS)
 	@$(RG) plan $(YEAR_ARG) --inputs "$(INPUTS)" --outputs "$(OUTPUTS)"

@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--outputs", default="outputs", type=Path)
     verify.add_argument("--repair", action="store_true",
                         help="hoàn tất hoặc hủy lần phát hành bị dừng giữa chừng rồi kiểm tra")
+    verify.add_argument("--trust", default=None, type=Path,
+                        help="tệp chứng thư số gốc tin cậy (.pem, .crt, .cer): kiểm tra cả nguồn gốc chứng thư số")
     sub.add_parser("bench", help="đo tốc độ và bộ nhớ")
     serve = sub.add_parser("serve", help="trang nhận báo cáo của các phòng, đơn vị trên mạng nội bộ")
     serve.add_argument("--host", default="127.0.0.1")
@@ -156,7 +158,22 @@ def _run(args) -> int:
     elif args.command == "verify-archive":
         from .publish.archive import verify_archive
 
-        return verify_archive(args.outputs, repair=args.repair, check_pdf=pipeline.signature_problems)
+        roots = None
+        if args.trust is not None:
+            from .publish.signing import read_trust_roots
+
+            roots = read_trust_roots(args.trust)
+        signed = []
+
+        def check_pdf(path, entry):
+            signed.append(bool(entry.get("signatures")))
+            return pipeline.signature_problems(path, entry, roots)
+
+        code = verify_archive(args.outputs, repair=args.repair, check_pdf=check_pdf)
+        if roots is None and any(signed):
+            print("Lưu ý: chưa kiểm tra nguồn gốc các chứng thư số (chuỗi chứng thư đến tổ chức chứng thực tin "
+                  "cậy); để kiểm tra, thêm TRUST=<tệp chứng thư số gốc> (ví dụ make verify-archive TRUST=goc.pem).")
+        return code
     elif args.command == "serve":
         from .web.app import serve
 

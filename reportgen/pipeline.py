@@ -238,15 +238,16 @@ def open_signing(inputs: Path, year: int | None, signer_cert, agency_cert):
     return PreparedSigning.open(plan, folder / "plan.yaml", signer_cert=signer_cert, agency_cert=agency_cert)
 
 
-def signature_problems(path: Path, entry: dict) -> list[str]:
+def signature_problems(path: Path, entry: dict, trust_roots: list | None = None) -> list[str]:
     """verify-archive's check of an archived PDF's signatures: each signature
-    validated cryptographically (printed, with the signer's name), and what
-    differs from the manifest's records of them."""
+    validated cryptographically (printed, with the signer's name), its chain to
+    `trust_roots` when given (publish.signing.read_trust_roots), and what differs
+    from the manifest's records of them."""
     from .publish.signing import check_records, verify_pdf
 
     if not entry.get("signatures"):  # issued unsigned: its bytes are checked against the manifest's hash
         return []
-    checks = verify_pdf(path)
+    checks = verify_pdf(path, trust_roots)
     for check in checks:
         print(f"  {check.summary_vi(path.name)}")
     return check_records(checks, entry["signatures"])

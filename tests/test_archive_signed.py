@@ -167,3 +167,45 @@ def test_signer_on_a_softhsm_token_through_the_cli(tmp_path, pkis):
     checks = signing.verify_pdf(pdf, trust_roots=[pkis["ca"].cert])
     assert [c.role for c in checks] == ["nguoi_ky", "co_quan"] and all(c.ok and c.trusted for c in checks)
     assert token.pin not in proc.stdout + proc.stderr
+
+
+def _pem(path: Path, *certs) -> Path:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    path.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c in certs))
+    return path
+
+
+def test_verify_archive_with_a_trust_list_checks_the_chain(archived, pkis, tmp_path):
+    """TRUST=<root certificates>: each signature's certificate must lead to one of
+    them; a bundle of several roots is read whole."""
+    other = pki.make_ca("CA khác")
+    bundle = _pem(tmp_path / "goc.pem", other.cert, pkis["ca"].cert)
+    proc = _make("verify-archive", f"OUTPUTS={archived['outputs']}", f"TRUST={bundle}", env={})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert out.count("chứng thư số dẫn tới chứng thư gốc tin cậy") == 2
+    assert "chưa kiểm tra nguồn gốc" not in out
+
+    stranger = _pem(tmp_path / "la.pem", other.cert)
+    proc = run_cli("verify-archive", "--outputs", str(archived["outputs"]), "--trust", str(stranger))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "không thuộc tổ chức cung cấp dịch vụ tin cậy" in out and archived["pdf"].name in out
+    assert "Traceback" not in out
+
+
+def test_verify_archive_without_a_trust_list_says_the_chain_is_unchecked(archived):
+    proc = run_cli("verify-archive", "--outputs", str(archived["outputs"]))
+    assert proc.returncode == 0
+    assert "chưa kiểm tra nguồn gốc các chứng thư số" in proc.stdout and "TRUST=" in proc.stdout
+
+
+def test_an_unreadable_trust_file_is_a_clear_error(archived, tmp_path):
+    junk = tmp_path / "goc.pem"
+    junk.write_text("không phải chứng thư", encoding="utf-8")
+    for path in (junk, tmp_path / "khong-co.pem"):
+        proc = run_cli("verify-archive", "--outputs", str(archived["outputs"]), "--trust", str(path))
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert path.name in proc.stderr and "TRUST=" in proc.stderr
+        assert "Traceback" not in proc.stderr

@@ -906,9 +906,10 @@ class SignatureCheck:
             )
             return f"{where}chữ ký số của {who} ({self.common_name or 'không rõ'}) KHÔNG HỢP LỆ: {why}."
         after = "" if self.whole_file else "; sau chữ ký này tệp có thêm phần ký tiếp theo"
+        chain = "; chứng thư số dẫn tới chứng thư gốc tin cậy" if self.trusted else ""
         return (
             f"{where}chữ ký số của {who} hợp lệ: {self.common_name} (số sê-ri {self.serial}), "
-            f"ký lúc {self.signing_time}{after}."
+            f"ký lúc {self.signing_time}{chain}{after}."
         )
 
 
@@ -996,6 +997,35 @@ def _asn1_cert(cert):
     if pem.detect(data):
         _, _, data = pem.unarmor(data)
     return x509.Certificate.load(data)
+
+
+def read_trust_roots(path: Path | str) -> list:
+    """The certificates to trust in verify-archive (TRUST=): a file of one or
+    more PEM certificates (a CA bundle) or one DER certificate, as the national
+    root CA and the providers publish them. A file that cannot be read or holds
+    no certificate is a usage error naming it."""
+    from cryptography import x509
+
+    from ..system_errors import describe
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"Không đọc được tệp chứng thư số gốc tin cậy (TRUST=): {describe(exc)}") from None
+    try:
+        if b"-----BEGIN" in data:
+            certs = x509.load_pem_x509_certificates(data)
+        else:
+            certs = [x509.load_der_x509_certificate(data)]
+    except ValueError:
+        certs = []
+    if not certs:
+        raise UsageError(
+            f"Tệp «{path}» (TRUST=) không chứa chứng thư số nào đọc được: cần tệp chứng thư số gốc của tổ chức "
+            "cung cấp dịch vụ chứng thực (dạng .pem, .crt hoặc .cer), ví dụ tải từ trang của Trung tâm Chứng "
+            "thực điện tử quốc gia.")
+    return certs
 
 
 # --- what the archive calls ------------------------------------------------------
