@@ -11,9 +11,10 @@
 
 Why a process: matplotlib, openpyxl and WeasyPrint are Python that holds the
 interpreter's lock, so a thread beside the PDF would only take turns with it; a
-forked child runs on a second core. Why forked: it starts at once, with the
-figures and the dossier frame already in memory (shared, copy-on-write), and
-only its value travels back, pickled through a pipe.
+forked child runs on a second core. Why forked: a ChildJob starts at once, with
+the dossier frame already in memory (shared, copy-on-write), and only its value
+travels back, pickled through a pipe; a Worker, forked while the process is
+still small, does its slow imports while the run reads its data.
 
 Side by side, each keeps a core of its own: the calling thread is pinned to one
 allowed CPU and the child to another until the value is in (on a small virtual
@@ -22,11 +23,11 @@ Before forking, the objects alive are frozen for the garbage collector
 (gc.freeze), so a collection in this process does not write to, and copy, every
 page it shares with the child.
 
-`result` gives None, never an exception, when the child failed, died, or did not
-answer in time (the child is then killed): the caller then does the work itself,
+`result` gives None, never an exception, when the work failed, the child died,
+or did not answer in time (the child is then killed): the caller then does the work itself,
 so a run never depends on the child.
 
-`ChildJob.start` gives None where forking is unsafe or useless: no fork
+`start` (of either) gives None where forking is unsafe or useless: no fork
 (Windows), a single CPU, or other Python threads running (a forked child holds
 only the thread that forked it: a lock another thread held at that moment, a
 database's or a display's, would stay locked in the child for ever; the
@@ -66,33 +67,39 @@ def _pin(cpus: set[int]) -> None:
         pass
 
 
+def _enter_child(cpu: int | None) -> None:
+    """A helper's first steps: Ctrl-C is this process's to handle, its CPU, and
+    nothing of it on the clerk's screen (a stray warning would show twice)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if cpu is not None:
+        _pin({cpu})
+    devnull = open(os.devnull, "w")
+    sys.stdout = sys.stderr = devnull
+
+
+def _reply(conn, function: Callable[..., Any], args: tuple) -> None:
+    gc.disable()  # a short life: no pauses to collect what the exit frees anyway
+    try:
+        value = (True, function(*args))
+    except BaseException as exc:  # reported to the parent, which does the work itself
+        value = (False, repr(exc))
+    conn.send(value)
+
+
 def _run(function: Callable[[], Any], send, cpu: int | None) -> None:
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        gc.disable()  # a short life: no pauses to collect what the exit frees anyway
-        if cpu is not None:
-            _pin({cpu})
-        devnull = open(os.devnull, "w")
-        sys.stdout = sys.stderr = devnull  # a stray warning must not reach the clerk's screen twice
-        try:
-            value = (True, function())
-        except BaseException as exc:  # reported to the parent, which does the work itself
-            value = (False, repr(exc))
-        send.send(value)
+        _enter_child(cpu)
+        _reply(send, function, ())
     except BaseException:  # the parent is gone or stopped listening: nothing to tell
         pass
     finally:
-        os._exit(0)
+        os._exit(0)  # nothing of the parent's (atexit handlers, buffers) runs twice
 
 
 def _serve(prepare: Callable[[], None], conn, parent_end, cpu: int | None) -> None:
     try:
         parent_end.close()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        if cpu is not None:
-            _pin({cpu})
-        devnull = open(os.devnull, "w")
-        sys.stdout = sys.stderr = devnull
+        _enter_child(cpu)
         try:
             prepare()
         except Exception:  # a failed preparation: the job will say what fails
@@ -101,31 +108,71 @@ def _serve(prepare: Callable[[], None], conn, parent_end, cpu: int | None) -> No
             function, args = conn.recv()
         except (EOFError, OSError):  # the run ended (or failed) without a job
             return
-        gc.disable()
-        try:
-            value = (True, function(*args))
-        except BaseException as exc:
-            value = (False, repr(exc))
-        conn.send(value)
+        _reply(conn, function, args)
     except BaseException:
         pass
     finally:
         os._exit(0)
 
 
-class Worker:
-    """A child forked at the start of a run, while the process is small and has
-    imported little: it prepares (imports) while the run reads its data, then
-    does one job sent through the pipe. Pinned to the second allowed CPU."""
+class _Helper:
+    """What both kinds of helper share: started only where usable(), a value
+    or None, closed once (killed if still running), a context manager."""
+
+    _conn = _process = None
+    _closed = False
 
     @classmethod
-    def start(cls, prepare: Callable[[], None]) -> "Worker | None":
+    def start(cls, *args):
+        """The helper, or None where forking is unsafe or useless (see the
+        module's text) or fails."""
         if not usable():
             return None
         try:
-            return cls(prepare)
-        except OSError:
+            return cls(*args)
+        except OSError:  # no process to be had: the caller does the work itself
             return None
+
+    def _expects_value(self) -> bool:
+        return True
+
+    def result(self, timeout: float) -> Any | None:
+        """The value; None when the work failed, the child died, or it took over
+        `timeout` seconds."""
+        try:
+            if self._expects_value() and not self._closed and self._conn.poll(timeout):
+                ok, value = self._conn.recv()
+                return value if ok else None
+            return None
+        except (EOFError, OSError):
+            return None
+        finally:
+            self.close()
+
+    def _release(self) -> None:
+        """What the subclass gives back on closing."""
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._release()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Worker(_Helper):
+    """A child forked at the start of a run, while the process is small and has
+    imported little: it prepares (imports) while the run reads its data, then
+    does one job sent through the pipe. Pinned to the second allowed CPU."""
 
     def __init__(self, prepare: Callable[[], None]):
         cpus = _cpus()
@@ -137,7 +184,7 @@ class Worker:
             self._process.start()
         finally:
             child_end.close()  # the child holds the only other end: EOF when it dies
-        self._submitted = self._closed = False
+        self._submitted = False
 
     def submit(self, function: Callable[..., Any], *args: Any) -> bool:
         """Send the job (small arguments: the pipe holds 64 KB before the child
@@ -153,53 +200,20 @@ class Worker:
             self.close()
             return False
 
-    def result(self, timeout: float) -> Any | None:
-        """The job's value; None when it failed, the child died, or it took over
-        `timeout` seconds."""
-        try:
-            if self._submitted and not self._closed and self._conn.poll(timeout):
-                ok, value = self._conn.recv()
-                return value if ok else None
-            return None
-        except (EOFError, OSError):
-            return None
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._conn.close()
-
-    def __enter__(self) -> "Worker":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def _expects_value(self) -> bool:
+        return self._submitted
 
 
-class ChildJob:
-    @classmethod
-    def start(cls, function: Callable[[], Any]) -> "ChildJob | None":
-        """A forked child running `function()`, or None where forking is unsafe
-        or useless (see the module's text) or fails."""
-        if not usable():
-            return None
-        try:
-            return cls(function)
-        except OSError:  # no process to be had: the caller does the work itself
-            return None
+class ChildJob(_Helper):
+    """A child forked now that runs `function()` (in memory: nothing pickled on
+    the way in) on another CPU, while this thread keeps one of its own."""
 
     def __init__(self, function: Callable[[], Any]):
         cpus = _cpus()
         self._affinity = set(cpus)
-        here, there = (cpus[0], cpus[1]) if len(cpus) > 1 else (None, None)
+        here, there = cpus[0], cpus[1]
         ctx = multiprocessing.get_context("fork")
-        self._receive, send = ctx.Pipe(duplex=False)
+        self._conn, send = ctx.Pipe(duplex=False)
         self._process = ctx.Process(target=_run, args=(function, send, there), daemon=True,
                                     name="reportgen-child")
         gc.freeze()
@@ -210,38 +224,8 @@ class ChildJob:
             raise
         finally:
             send.close()  # the child holds the only writing end: EOF when it dies
-        self._pinned = here is not None
-        if self._pinned:
-            _pin({here})
-        self._closed = False
+        _pin({here})
 
-    def result(self, timeout: float) -> Any | None:
-        """The child's value; None when it failed, died or took over `timeout`
-        seconds."""
-        try:
-            if self._receive.poll(timeout):
-                ok, value = self._receive.recv()
-                return value if ok else None
-            return None
-        except (EOFError, OSError):
-            return None
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        if self._pinned:
-            _pin(self._affinity)
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._receive.close()
+    def _release(self) -> None:
+        _pin(self._affinity)
         gc.unfreeze()
-
-    def __enter__(self) -> "ChildJob":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
