@@ -110,14 +110,10 @@ def review_worker():
     that it never outlives the run."""
     from .publish.child_process import Worker
 
-    worker = Worker.start(_prepare_worker)
+    from .render.charts import warm_up
+
+    worker = Worker.start(warm_up)
     return worker if worker is not None else contextlib.nullcontext()
-
-
-def _prepare_worker() -> None:
-    from .publish.review import prepare_worker
-
-    prepare_worker()
 
 
 def render_report_files(plan: Plan, report, issue: Issue | None = None, worker=None) -> dict[str, bytes]:

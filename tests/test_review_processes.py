@@ -18,7 +18,9 @@ from reportgen.plan import load_plan
 from reportgen.publish import child_process
 from reportgen.publish import review as review_module
 from reportgen.publish.child_process import ChildJob, Worker
-from reportgen.publish.review import ReviewFiles, prepare_worker
+from reportgen.publish.review import ReviewFiles
+from reportgen.render import charts as charts_module
+from reportgen.render.charts import warm_up
 
 from conftest import SAMPLE_INPUTS
 
@@ -66,7 +68,7 @@ def test_the_child_makes_the_lists_and_workbook_and_this_process_never_does(inpu
 
 def test_the_worker_draws_the_charts_with_the_same_bytes(inputs, made_here):
     plan, report = fresh_report(inputs)
-    with Worker.start(prepare_worker) as worker, ReviewFiles(plan, report, worker) as review:
+    with Worker.start(warm_up) as worker, ReviewFiles(plan, report, worker) as review:
         assert review._worker is worker and review._job is not None
         files = review.files()
     assert files == made_here
@@ -75,22 +77,22 @@ def test_the_worker_draws_the_charts_with_the_same_bytes(inputs, made_here):
 
 def test_failing_helpers_are_replaced_by_this_process(inputs, made_here, monkeypatch):
     parent = os.getpid()
-    real_parts, real_charts = review_module._review_parts, review_module.draw_charts
+    real_parts, real_chart = review_module._review_parts, charts_module.chart_received
 
     def parts(*args):
         if os.getpid() != parent:
             raise MemoryError("killed")
         return real_parts(*args)
 
-    def charts(*args):
+    def chart(*args):
         if os.getpid() != parent:
             os._exit(9)  # the worker dies without a word
-        return real_charts(*args)
+        return real_chart(*args)
 
     monkeypatch.setattr(review_module, "_review_parts", parts)
-    monkeypatch.setattr(review_module, "draw_charts", charts)
+    monkeypatch.setattr(charts_module, "chart_received", chart)
     plan, report = fresh_report(inputs)
-    with Worker.start(prepare_worker) as worker, ReviewFiles(plan, report, worker) as review:
+    with Worker.start(warm_up) as worker, ReviewFiles(plan, report, worker) as review:
         files = review.files()
     assert files == made_here
     assert report.deferred_lists._lists is not None  # made here after the child failed
@@ -125,7 +127,7 @@ def test_cpus_given_back_and_no_process_left(inputs):
 def test_a_worker_without_a_job_ends_with_the_run():
     """A run that stops before the review (bad input) closes its worker: nothing
     is left running."""
-    worker = Worker.start(prepare_worker)
+    worker = Worker.start(warm_up)
     worker.close()
     assert not worker._process.is_alive()
     assert worker.result(1) is None

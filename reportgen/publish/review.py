@@ -37,7 +37,8 @@ from fractions import Fraction
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..render.dossier_lists_xlsx import chi_tiet_name, dossier_lists_writer
+from ..render.charts import review_charts  # matplotlib itself is imported when a chart is drawn
+from ..render.dossier_lists_xlsx import chi_tiet_name, render_dossier_lists
 from ..resources import TEMPLATES
 from ..text_controls import file_name
 from ..areas import area_title
@@ -342,13 +343,6 @@ def render_review(plan: Plan, report: PeriodReport, charts: list | None = None) 
     return review.file_name, html.encode("utf-8")
 
 
-def review_charts(plan: Plan, figures) -> list:
-    """The four charts (render.charts; matplotlib is imported only here)."""
-    from ..render.charts import review_charts as draw
-
-    return draw(plan, figures)
-
-
 # ------------------------------------------------------------------ beside the documents
 
 CHILD_TIMEOUT = 600  # seconds the child may still need once the documents are done
@@ -360,28 +354,14 @@ def _workbook(report: PeriodReport) -> bytes | None:
     if lists is None:
         return None
     cur = report.figures.current
-    return dossier_lists_writer(
-        lists, as_of=cur.end,
-        title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")()
+    return render_dossier_lists(
+        lists, as_of=cur.end, title=f"Hồ sơ TTHC quá hạn, trả quá hạn - {report_name(cur.year, cur.period)}")
 
 
 def _review_parts(plan: Plan, report: PeriodReport, charts: bool = True) -> tuple[list | None, bytes | None]:
-    """The slow parts of the review: its charts (unless `charts` is False) and the
-    chi-tiet workbook (the dossier lists made on the way)."""
+    """The child's job: the charts (unless `charts` is False: the worker draws
+    them) and the chi-tiet workbook (the dossier lists made on the way)."""
     return (review_charts(plan, report.figures) if charts else None), _workbook(report)
-
-
-def prepare_worker() -> None:
-    """What the review's worker process does before its job (the charts): the
-    imports and the first use of matplotlib and its fonts."""
-    from ..render.charts import warm_up
-
-    warm_up()
-
-
-def draw_charts(plan: Plan, figures) -> list:
-    """The worker's job: the four charts (render.charts.review_charts)."""
-    return review_charts(plan, figures)
 
 
 class ReviewFiles:
@@ -397,8 +377,7 @@ class ReviewFiles:
     process renders the documents (publish/child_process.py): the lists and the
     workbook in a child forked here (the dossier frame is in memory); the charts
     by `worker`, a process forked at the start of the run that has imported
-    matplotlib meanwhile (pipeline.review_worker; prepare_worker), or else by
-    that child too. Where forking is unsafe or useless (one core, no fork, other
+    matplotlib meanwhile (pipeline.review_worker), or else by that child too. Where forking is unsafe or useless (one core, no fork, other
     threads running, as in the collection page's server), or when a child
     fails, the work is done here in `files()`: the same bytes either way.
     `files()` gives {review page name: bytes, chi-tiet name: bytes}.
@@ -409,17 +388,15 @@ class ReviewFiles:
         with_charts = worker is None
         self._job = ChildJob.start(lambda: _review_parts(plan, report, with_charts)) if in_child else None
         # after the fork (a child must not inherit a half-sent pipe); a refused job: drawn in files()
-        self._worker = worker if worker is not None and worker.submit(draw_charts, plan, report.figures) else None
+        self._worker = worker if worker is not None and worker.submit(review_charts, plan, report.figures) else None
 
     def files(self) -> dict[str, bytes]:
         charts = self._worker.result(CHILD_TIMEOUT) if self._worker is not None else None
-        parts = self._job.result(CHILD_TIMEOUT) if self._job is not None else None
+        made = self._job.result(CHILD_TIMEOUT) if self._job is not None else None
         self._worker = self._job = None
-        if parts is None:
-            parts = _review_parts(self.plan, self.report, charts is None)
-        if charts is None:
-            charts = parts[0] if parts[0] is not None else review_charts(self.plan, self.report.figures)
-        workbook = parts[1]
+        child_charts, workbook = made if made is not None else (None, _workbook(self.report))
+        if charts is None:  # no worker, or it failed: the child's, else drawn here
+            charts = child_charts if child_charts is not None else review_charts(self.plan, self.report.figures)
         name, page = render_review(self.plan, self.report, charts=charts)
         out = {name: page}
         if workbook is not None:

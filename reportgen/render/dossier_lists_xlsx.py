@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -261,16 +261,9 @@ def _core_dates(xml: bytes, stamp: dt.datetime) -> bytes:
 
 def render_dossier_lists(lists: DossierLists, *, as_of: dt.date, title: str) -> bytes:
     """The chi-tiet workbook of `lists`; `as_of` (the window's end) is its
-    document date, `title` its document title."""
-    return dossier_lists_writer(lists, as_of=as_of, title=title)()
-
-
-def dossier_lists_writer(lists: DossierLists, *, as_of: dt.date, title: str) -> Callable[[], bytes]:
-    """The workbook in two steps: openpyxl's frame of the sheets is made here (it
-    serialises through ElementTree's global registry, under ETREE_LOCK: do it
-    before other threads write PDFs); the function returned writes the rows and
-    zips them (Arrow and zlib, which release the interpreter's lock: fit for a
-    thread beside the PDF)."""
+    document date, `title` its document title. openpyxl makes the frame of the
+    sheets (under ETREE_LOCK, in _build); the rows are written into it piece by
+    piece as the zip is made."""
     stamp = dt.datetime(as_of.year, as_of.month, as_of.day)
     data, sheets = _build(lists, stamp, title)
     sheet_files = {f"xl/worksheets/sheet{i}.xml": sheet for i, sheet in enumerate(sheets, start=1)}
@@ -283,4 +276,4 @@ def dossier_lists_writer(lists: DossierLists, *, as_of: dt.date, title: str) -> 
         return content
 
     # level 1: a list of 200,000 dossiers compresses 3 times faster, hardly bigger
-    return lambda: normalized_zip(data, rewrite, compresslevel=1)
+    return normalized_zip(data, rewrite, compresslevel=1)
