@@ -118,7 +118,11 @@ class Progress:
         if self._rich is None:
             yield
             return
+        # rich's stop() only signals its refresh thread: wait until it has ended
+        refresher = getattr(self._rich.live, "_refresh_thread", None)
         self._rich.stop()
+        if refresher is not None:
+            refresher.join()
         try:
             yield
         finally:
